@@ -1,0 +1,68 @@
+import type { Logger } from 'pino'
+import type { Store } from '../store/types.js'
+import { StoreUnavailableError } from '../store/types.js'
+import { normalize } from '../text/normalize.js'
+import type { Skill, TurnContext } from './skill.js'
+import { SESSION_VERSION, newSession, text, type InboundMessage, type Reply } from './types.js'
+
+export interface EngineOptions {
+  store: Store
+  /** Tried in order; the first whose detect() matches handles the turn. */
+  skills: Skill[]
+  /** Handles whatever no skill claimed (policy Q&A). */
+  otherwise: Skill
+  logger: Logger
+  now?: () => number
+}
+
+export interface Engine {
+  handle(message: InboundMessage): Promise<Reply[]>
+}
+
+const STORE_DOWN = '系统繁忙，暂时无法保存您的对话，请稍后再试。政策问题可以直接提问。'
+const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，请重新开始。'
+
+/** The channel-agnostic core: load session → route → run skill → save session → replies. */
+export function createEngine({ store, skills, otherwise, logger, now = Date.now }: EngineOptions): Engine {
+  const byKey = new Map(skills.map((s) => [s.key, s]))
+
+  async function turn(ctx: TurnContext): Promise<Reply[]> {
+    const flow = ctx.session.flow
+    const notes: Reply[] = []
+    if (flow) {
+      const owner = byKey.get(flow.name)
+      if (!owner?.resume || owner.flowVersion !== flow.v) {
+        delete ctx.session.flow
+        notes.push(text(FLOW_RESET))
+      } else {
+        const replies = await owner.resume(ctx)
+        if (replies) return replies
+      }
+    }
+    const skill = skills.find((s) => s.detect(ctx)) ?? otherwise
+    return [...notes, ...(await skill.handle(ctx))]
+  }
+
+  return {
+    handle: async function handleMessage(message) {
+      const t = message.receivedAt ?? now()
+      try {
+        return await store.runExclusive(`user:${message.userId}`, async () => {
+          const stored = await store.getSession(message.userId)
+          const session = stored && stored.v === SESSION_VERSION ? stored : newSession(message.userId, t)
+          const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+          const replies = await turn(ctx)
+          session.updatedAt = t
+          await store.saveSession(session)
+          return replies
+        })
+      } catch (err) {
+        if (err instanceof StoreUnavailableError) {
+          logger.warn({ err: err.message, channel: message.channel }, 'store unavailable')
+          return [text(STORE_DOWN)]
+        }
+        throw err
+      }
+    },
+  }
+}

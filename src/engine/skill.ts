@@ -1,0 +1,30 @@
+import type { InboundMessage, Reply, Session } from './types.js'
+
+/** Everything a skill sees for one turn; it may change `session` and the engine saves it afterwards. */
+export interface TurnContext {
+  message: InboundMessage
+  /** The message as typed, trimmed. */
+  text: string
+  /** Normalized: half-width, simplified, lower-case. */
+  norm: string
+  session: Session
+  now: number
+}
+
+/** One thing the bot can do. Skills are tried in order; the first whose `detect` says yes handles the turn. */
+export interface Skill {
+  key: string
+  /** Shown in the menu when set; the user can pick it by number. */
+  menuLabel?: string
+  detect(ctx: TurnContext): boolean
+  handle(ctx: TurnContext): Promise<Reply[]> | Reply[]
+  /** Called instead of `handle` when the user picks the skill from the menu. */
+  start?(ctx: TurnContext): Promise<Reply[]> | Reply[]
+  /** Version of the flow state this skill writes; a stored flow of another version is dropped. */
+  flowVersion?: number
+  /**
+   * Continue the skill's flow (session.flow.name === key). Return undefined to let the router answer this
+   * message (a policy question mid-form); the flow stays for the next turn.
+   */
+  resume?(ctx: TurnContext): Promise<Reply[] | undefined> | Reply[] | undefined
+}

@@ -1,0 +1,47 @@
+import type { Skill } from '../engine/skill.js'
+import { text } from '../engine/types.js'
+import type { Knowledge } from '../knowledge/knowledge.js'
+import { abstention, composeAnswer, composeFull } from '../rag/answer.js'
+import type { Analyzer } from '../rag/analyzer.js'
+import type { Retriever } from '../rag/retriever.js'
+
+export interface PolicyQaDeps {
+  knowledge: Knowledge
+  analyzer: Analyzer
+  retriever: Retriever
+}
+
+/** Policy questions answered from the knowledge base, citing the section; abstains when unsure. */
+export function createPolicyQaSkill({ knowledge, analyzer, retriever }: PolicyQaDeps): Skill {
+  return {
+    key: 'policy-qa',
+    menuLabel: '政策问答（保什么、赔多少、怎么领保单等）',
+    detect: () => false,
+    start: () => [text('请直接输入您的问题，例如：“赔付比例是多少？”“保单怎么领取？”')],
+    handle: function answerPolicyQuestion(ctx) {
+      const retrieval = retriever.retrieve(ctx.text)
+      if (!retrieval.sections.length) {
+        delete ctx.session.lastSectionIds
+        return [text(abstention(knowledge))]
+      }
+      const answer = composeAnswer(knowledge, retrieval, analyzer)
+      ctx.session.lastSectionIds = answer.sectionIds
+      return [text(answer.text)]
+    },
+  }
+}
+
+const MORE = /^(请|麻烦)?(再)?(详细|具体|完整|全部|展开|全文|原文|多说)(一点|一些|点|些|说说|讲讲|内容|说明|的)?[\s。.!！?？]*$|^(更多|展开全文|看全文|查看全文)$/
+
+/** "详细一点": the full text of the sections behind the last answer. */
+export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowledge'>): Skill {
+  return {
+    key: 'more-detail',
+    detect: (ctx) => MORE.test(ctx.norm),
+    handle: function showFullSection(ctx) {
+      const ids = ctx.session.lastSectionIds
+      if (!ids?.length) return [text('请先告诉我您想了解哪方面的政策，例如“保障范围是什么？”')]
+      return [text(composeFull(knowledge, ids))]
+    },
+  }
+}

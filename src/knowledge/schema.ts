@@ -1,0 +1,68 @@
+import { z } from 'zod'
+
+const phone = z.string().regex(/^\d{7,12}$/, '电话号码应为 7 到 12 位数字')
+const sectionRef = z.string().min(1)
+
+export const sectionSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'id 只能用小写字母、数字和连字符'),
+  title: z.string().min(1),
+  keywords: z.array(z.string()),
+  body: z.string().min(1),
+})
+export type Section = z.infer<typeof sectionSchema>
+
+export const policySchema = z.object({
+  title: z.string().min(1),
+  sections: z.array(sectionSchema).min(1),
+})
+export type PolicyDoc = z.infer<typeof policySchema>
+
+export const managersSchema = z.object({
+  source: sectionRef,
+  groups: z
+    .array(
+      z.object({
+        districts: z.array(z.string().min(2)).min(1),
+        managers: z.array(z.object({ name: z.string().min(1), phones: z.array(phone).min(1) })).min(1),
+      }),
+    )
+    .min(1),
+})
+export type ManagersFile = z.infer<typeof managersSchema>
+
+const phones = z.object({ phones: z.array(phone).min(1), source: sectionRef })
+export const contactsSchema = z.object({
+  policyHotlines: phones,
+  singleWindowSupport: phones,
+  claimsHotline: phones,
+  singleWindowUrl: z.object({ url: z.url(), source: sectionRef }),
+  app: z.object({ name: z.string().min(1), source: sectionRef }),
+  listPublisher: z.object({ name: z.string().min(1), source: sectionRef }),
+  insurer: z.object({ name: z.string().min(1), short: z.string().min(1) }),
+})
+export type Contacts = z.infer<typeof contactsSchema>
+
+const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '应为 YYYY-MM')
+export const rulesSchema = z.object({
+  eligibility: z.object({
+    year: z.number().int(),
+    maxExportsUsd: z.number().positive(),
+    inclusive: z.boolean(),
+    source: sectionRef,
+  }),
+  coverPeriod: z.object({ from: yearMonth, to: yearMonth, source: sectionRef }),
+  indemnity: z.object({
+    ratio: z.number().gt(0).lte(1),
+    limitPerBuyerUsd: z.number().positive(),
+    source: sectionRef,
+  }),
+  policyTermYears: z.number().positive(),
+  freeCreditReports: z.object({ count: z.number().int().nonnegative(), source: sectionRef }),
+})
+export type Rules = z.infer<typeof rulesSchema>
+
+export const synonymsSchema = z.object({
+  comment: z.string().optional(),
+  groups: z.array(z.array(z.string().min(1)).min(2)),
+})
+export type SynonymsFile = z.infer<typeof synonymsSchema>
