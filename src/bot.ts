@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { createEngine, type Engine } from './engine/engine.js'
 import type { Skill } from './engine/skill.js'
+import { createContactsSkill } from './flows/contacts.js'
 import { createMenuSkill } from './flows/menu.js'
 import { createMoreDetailSkill, createPolicyQaSkill } from './flows/policy-qa.js'
 import type { Knowledge } from './knowledge/knowledge.js'
@@ -34,7 +35,7 @@ export function createBot({ knowledge, segmenter, store, logger, now }: BotDeps)
   // Routing order matters: the first skill whose detect() matches takes the turn; Q&A takes the rest.
   // Rule-based skills (eligibility, payout, coverage, manager routing) and the loss-report flow go here.
   const skills: Skill[] = []
-  skills.push(createMenuSkill(() => [qa, ...skills]), createMoreDetailSkill({ knowledge }))
+  skills.push(createMenuSkill(() => [qa, ...skills]), createMoreDetailSkill({ knowledge }), createContactsSkill({ knowledge }))
 
   const engine = createEngine({ store, skills, otherwise: qa, logger, now })
   return { engine, knowledge, analyzer, retriever, store }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { createBot, type Bot } from './bot.js'
 import type { Config } from './config.js'
+import { segmenterWords } from './knowledge/knowledge.js'
 import { loadKnowledgeDir } from './knowledge/load-node.js'
 import { createLogger } from './log.js'
 import { createJiebaSegmenter } from './rag/jieba-segmenter.js'
@@ -11,7 +12,7 @@ import type { Store } from './store/types.js'
 export async function buildNodeBot(config: Config, overrides: { store?: Store } = {}): Promise<Bot & { logger: ReturnType<typeof createLogger> }> {
   const logger = createLogger(config.LOG_LEVEL)
   const knowledge = loadKnowledgeDir(resolve(config.KNOWLEDGE_DIR))
-  const segmenter = createJiebaSegmenter(knowledge.dictionary)
+  const segmenter = createJiebaSegmenter(segmenterWords(knowledge))
   const store = overrides.store ?? createMemoryStore({ sessionTtlSeconds: config.SESSION_TTL_SECONDS })
   const bot = createBot({ knowledge, segmenter, store, logger })
   return { ...bot, logger }

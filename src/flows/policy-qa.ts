@@ -22,9 +22,9 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever }: PolicyQa
       const retrieval = retriever.retrieve(ctx.text)
       if (!retrieval.sections.length) {
         delete ctx.session.lastSectionIds
-        return [text(abstention(knowledge))]
+        return [text(abstention(knowledge, retrieval.outOfScope))]
       }
-      const answer = composeAnswer(knowledge, retrieval, analyzer)
+      const answer = composeAnswer(knowledge, retrieval, analyzer, retriever)
       ctx.session.lastSectionIds = answer.sectionIds
       return [text(answer.text)]
     },

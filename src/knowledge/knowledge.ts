@@ -3,11 +3,13 @@ import { parsePolicyMarkdown } from './parse-policy.js'
 import {
   contactsSchema,
   managersSchema,
+  outOfScopeSchema,
   policySchema,
   rulesSchema,
   synonymsSchema,
   type Contacts,
   type ManagersFile,
+  type OutOfScopeFile,
   type PolicyDoc,
   type Rules,
   type Section,
@@ -25,6 +27,7 @@ export interface Knowledge {
   contacts: Contacts
   rules: Rules
   synonyms: SynonymsFile
+  outOfScope: OutOfScopeFile
   dictionary: string
 }
 
@@ -62,6 +65,7 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   const contacts = parseFile(files, 'contacts.json', contactsSchema)
   const rules = parseFile(files, 'rules.json', rulesSchema)
   const synonyms = parseFile(files, 'synonyms.json', synonymsSchema)
+  const outOfScope = parseFile(files, 'out-of-scope.json', outOfScopeSchema)
   const dictionary = files['dictionary.txt'] ?? ''
 
   const refs: Array<[string, string, string]> = [
@@ -80,11 +84,17 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   for (const [file, field, id] of refs) {
     if (!sections.has(id)) throw new KnowledgeError(`知识库文件 knowledge/${file} 字段错误：${field} 指向不存在的章节 ${id}`)
   }
-  return { policy, sections, managers, contacts, rules, synonyms, dictionary }
+  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, dictionary }
 }
 
 /** "《doc》section title" — the citation line every answer ends with. */
 export function citation(k: Knowledge, sectionId: string): string {
   const s = k.sections.get(sectionId)
   return `来源：《${k.policy.title}》${s ? s.title : ''}`
+}
+
+/** Words the segmenter must keep whole: the user dictionary plus every Chinese synonym variant (typos included). */
+export function segmenterWords(k: Knowledge): string {
+  const variants = [...k.synonyms.groups.flat(), ...k.outOfScope.topics.flatMap((t) => t.terms)].filter((w) => /^[\u4e00-\u9fff]{2,}$/.test(w))
+  return [k.dictionary.trim(), ...variants].join('\n')
 }

@@ -30,7 +30,7 @@ export const managersSchema = z.object({
 })
 export type ManagersFile = z.infer<typeof managersSchema>
 
-const phones = z.object({ phones: z.array(phone).min(1), source: sectionRef })
+const phones = z.object({ label: z.string().min(1), phones: z.array(phone).min(1), source: sectionRef })
 export const contactsSchema = z.object({
   policyHotlines: phones,
   singleWindowSupport: phones,
@@ -66,3 +66,9 @@ export const synonymsSchema = z.object({
   groups: z.array(z.array(z.string().min(1)).min(2)),
 })
 export type SynonymsFile = z.infer<typeof synonymsSchema>
+
+export const outOfScopeSchema = z.object({
+  comment: z.string().optional(),
+  topics: z.array(z.object({ name: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })),
+})
+export type OutOfScopeFile = z.infer<typeof outOfScopeSchema>

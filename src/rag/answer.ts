@@ -2,7 +2,7 @@ import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import type { Section } from '../knowledge/schema.js'
 import { plainText } from '../text/normalize.js'
 import type { Analyzer } from './analyzer.js'
-import type { Retrieval } from './retriever.js'
+import type { Retrieval, Retriever } from './retriever.js'
 
 const SHORT_BODY = 120
 const MAX_SENTENCES = 2
@@ -20,15 +20,15 @@ export function sentences(body: string): string[] {
 }
 
 /** The sentences of a section that best match the question, in their original order. */
-function excerpt(section: Section, queryWords: string[], analyzer: Analyzer): { text: string; truncated: boolean } {
+function excerpt(section: Section, retrieval: Retrieval, analyzer: Analyzer, retriever: Retriever): { text: string; truncated: boolean } {
   if (section.body.length <= SHORT_BODY) return { text: section.body, truncated: false }
-  const wanted = new Set(queryWords)
+  const wanted = new Set(retrieval.queryTerms)
   const parts = sentences(section.body)
-  const scored = parts.map((s, i) => ({
-    i,
-    s,
-    score: new Set(analyzer.words(s).filter((w) => wanted.has(w))).size + (i === 0 ? 0.5 : 0),
-  }))
+  const scored = parts.map((s, i) => {
+    let score = i === 0 ? 0.3 : 0 // the opening sentence usually says what the section is about
+    for (const t of new Set(analyzer.terms(s))) if (wanted.has(t)) score += retriever.termWeight(t)
+    return { i, s, score }
+  })
   const keep = scored
     .sort((a, b) => b.score - a.score || a.i - b.i)
     .slice(0, MAX_SENTENCES)
@@ -38,10 +38,10 @@ function excerpt(section: Section, queryWords: string[], analyzer: Analyzer): { 
 }
 
 /** Extractive answer: the best sentences of each retrieved section, each followed by its source. */
-export function composeAnswer(k: Knowledge, retrieval: Retrieval, analyzer: Analyzer): Answer {
+export function composeAnswer(k: Knowledge, retrieval: Retrieval, analyzer: Analyzer, retriever: Retriever): Answer {
   let truncated = false
   const blocks = retrieval.sections.map((s) => {
-    const part = excerpt(s, retrieval.queryWords, analyzer)
+    const part = excerpt(s, retrieval, analyzer, retriever)
     truncated ||= part.truncated
     return `${plainText(part.text)}\n${citation(k, s.id)}`
   })
@@ -59,7 +59,8 @@ export function composeFull(k: Knowledge, sectionIds: string[]): string {
 }
 
 /** What the bot says when it is not sure: no guess, just where to ask. */
-export function abstention(k: Knowledge): string {
+export function abstention(k: Knowledge, topic?: string): string {
   const phones = k.contacts.policyHotlines.phones.join('、')
-  return `抱歉，这个问题我在统保政策资料里没有找到确切答案，不敢乱说。建议致电政策办理咨询电话 ${phones} 咨询。\n${citation(k, k.contacts.policyHotlines.source)}\n也可以回复“菜单”看看我能帮您做什么。`
+  const lead = topic ? `“${topic}”不在统保政策资料的范围内，` : ''
+  return `抱歉，${lead}这个问题我在统保政策资料里没有找到确切答案，不敢乱说。建议致电政策办理咨询电话 ${phones} 咨询。\n${citation(k, k.contacts.policyHotlines.source)}\n也可以回复“菜单”看看我能帮您做什么。`
 }

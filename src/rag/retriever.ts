@@ -10,26 +10,37 @@ export interface RetrieverOptions {
   minCoverage?: number
   /** A runner-up section is added when its score is at least this share of the best. */
   runnerUpRatio?: number
+  /** Weight, in the coverage rule, of a question word the policy text never uses. */
+  unknownWeight?: number
 }
 
 export interface Retrieval {
+  /** Set when the question is about a topic the policy brief does not cover (退税, 汇率, …). */
+  outOfScope?: string
   /** Best sections, most relevant first; empty means abstain. */
   sections: Section[]
   score: number
   coverage: number
-  /** Canonical words of the question, for picking sentences. */
+  /** Canonical words of the question. */
   queryWords: string[]
+  /** Search terms of the question (words and bigrams), for picking sentences. */
+  queryTerms: string[]
 }
 
 export interface Retriever {
   retrieve(question: string): Retrieval
+  /** How much a term says about a topic: its corpus IDF times its kind's weight. */
+  termWeight(term: string): number
 }
 
 /** BM25 over the policy sections (title, keywords and body), with an abstention rule. */
+// Character bigrams catch typos and unseen words but say less than a whole word.
+const kindWeight = (term: string) => (term.startsWith('#') ? 0.35 : 1)
+
 export function createRetriever(
   knowledge: Knowledge,
   analyzer: Analyzer,
-  { minScore = 3, minCoverage = 0.34, runnerUpRatio = 0.8 }: RetrieverOptions = {},
+  { minScore = 3, minCoverage = 0.25, runnerUpRatio = 0.8, unknownWeight = 1.5 }: RetrieverOptions = {},
 ): Retriever {
   const sections = knowledge.policy.sections
   const index = new Bm25Index(
@@ -39,25 +50,34 @@ export function createRetriever(
         ...analyzer.terms(s.title),
         ...analyzer.terms(s.title),
         ...s.keywords.flatMap((k) => analyzer.terms(k)),
+        ...s.keywords.flatMap((k) => analyzer.words(k)),
         ...analyzer.terms(s.body),
       ],
     })),
-    { termWeight: (t) => (t.startsWith('#') ? 0.35 : 1) },
+    { termWeight: kindWeight },
   )
+
+  const offTopic = new Map(knowledge.outOfScope.topics.flatMap((t) => t.terms.map((term) => [analyzer.words(term).join(''), t.name] as const)))
+  // A year the brief never mentions (2023, 2019…) is a strong sign the question is about something else.
+  const unknownWeightOf = (w: string) => (/^(19|20)\d\d$/.test(w) ? 3 * unknownWeight : unknownWeight)
 
   return {
     retrieve: function retrieve(question) {
       const queryWords = analyzer.words(question)
-      const hits = index.search(analyzer.terms(question))
+      const queryTerms = analyzer.terms(question)
+      const none = { sections: [], score: 0, coverage: 0, queryWords, queryTerms }
+      const outOfScope = queryWords.map((w) => offTopic.get(w)).find(Boolean)
+      if (outOfScope) return { ...none, outOfScope }
+      const hits = index.search(queryTerms)
       const top = hits[0]
-      if (!top) return { sections: [], score: 0, coverage: 0, queryWords }
-      // Informative words: single characters and unknown filler count half.
-      const weightOf = (w: string) => index.idf(w) * (w.length > 1 ? 1 : 0.5)
+      if (!top) return none
+      // Words the corpus never uses weigh a fixed amount: they may be filler or an off-topic subject.
+      const weightOf = (w: string) => (index.has(w) ? index.idf(w) : unknownWeightOf(w)) * (w.length > 1 ? 1 : 0.5)
       const total = queryWords.reduce((a, w) => a + weightOf(w), 0)
       const matched = new Set(top.matched)
       const found = queryWords.filter((w) => matched.has(w)).reduce((a, w) => a + weightOf(w), 0)
       const coverage = total > 0 ? found / total : 0
-      if (top.score < minScore || coverage < minCoverage) return { sections: [], score: top.score, coverage, queryWords }
+      if (top.score < minScore || coverage < minCoverage) return { ...none, score: top.score, coverage }
       const chosen = [top]
       const second = hits[1]
       if (second && second.score >= top.score * runnerUpRatio) chosen.push(second)
@@ -66,7 +86,9 @@ export function createRetriever(
         score: top.score,
         coverage,
         queryWords,
+        queryTerms,
       }
     },
+    termWeight: (term) => (index.has(term) ? index.idf(term) * kindWeight(term) : 0),
   }
 }

@@ -1,0 +1,275 @@
+export type Currency = 'USD' | 'CNY' | 'HKD' | 'EUR' | 'OTHER' | 'UNKNOWN'
+
+/** One amount of money found in a message; raw is the exact slice of the original text. */
+export interface MoneyAmount {
+  value: number
+  currency: Currency
+  raw: string
+}
+
+// Traditional and financial (大写) forms users type, mapped one char to one char so offsets into the original stay valid.
+const CHAR_MAP: Record<string, string> = {
+  萬: '万', 億: '亿', 兩: '两', 幣: '币', 歐: '欧', 鎊: '镑', 韓: '韩', 盧: '卢', 點: '点',
+  個: '个', 噸: '吨', 張: '张', 筆: '笔', 單: '单', 輛: '辆', 條: '条', 隻: '只', 歲: '岁', 號: '号',
+  壹: '一', 贰: '二', 貳: '二', 叁: '三', 參: '三', 肆: '四', 伍: '五', 陆: '六', 陸: '六',
+  柒: '七', 捌: '八', 玖: '九', 拾: '十', 佰: '百', 仟: '千',
+}
+
+/** Half-width, lower-case, simplified — char by char, so every index still points at the same char of the input. */
+function prepare(text: string): string {
+  let out = ''
+  for (const ch of text) {
+    const mapped = CHAR_MAP[ch]
+    if (mapped !== undefined) {
+      out += mapped
+      continue
+    }
+    // A full-width comma separates list items ("800，900万"); NFKC would turn it into a thousands separator.
+    if (ch === '，') {
+      out += ch
+      continue
+    }
+    const n = ch.normalize('NFKC').toLowerCase()
+    out += n.length === ch.length ? n : ch.toLowerCase().length === ch.length ? ch.toLowerCase() : ch
+  }
+  return out
+}
+
+const ARABIC = String.raw`(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?`
+const CN_NUM = '零〇一二两三四五六七八九十百千万亿'
+// Arabic-led ("3千万", "12.5万", "1亿2千万") or Chinese-led ("一千二百万", "十二点五万").
+const NUMBER = new RegExp(
+  String.raw`${ARABIC}(?:\s?[十百千万亿]+(?:${ARABIC})?)*|[${CN_NUM}]+(?:点[零〇一二三四五六七八九]+[十百千万亿]*)?`,
+  'g',
+)
+
+const EN_UNITS: Record<string, number> = { million: 1e6, billion: 1e9, thousand: 1e3, mn: 1e6, bn: 1e9, k: 1e3, w: 1e4, m: 1e6 }
+const EN_UNIT = /\s*(million|billion|thousand|mn|bn|k|w|m)(?![a-z])/y
+
+type Known = Exclude<Currency, 'UNKNOWN'>
+const ascii = (word: string): string => `${word.replace(/[.$]/g, '\\$&').replace(/ /g, '\\s?')}(?![a-z])`
+
+// Longest first within a currency; different currencies never share a first char at the same spot except where ordered here.
+const SUFFIXES: Array<[RegExp, Known]> = (
+  [
+    ['日元|日币|英镑|澳元|澳币|加元|加币|新加坡元|新币|韩元|卢布|泰铢|新台币|台币|法郎|卢比', 'OTHER'],
+    [['jpy', 'gbp', 'aud', 'cad', 'sgd', 'krw', 'rub', 'chf'].map(ascii).join('|'), 'OTHER'],
+    ['美元|美金|美圆|美刀|刀', 'USD'],
+    [['u.s. dollars', 'us dollars', 'usd', 'dollars', 'dollar', 'bucks'].map(ascii).join('|'), 'USD'],
+    ['港币|港元|港纸', 'HKD'],
+    [['hong kong dollars', 'hk dollars', 'hkd'].map(ascii).join('|'), 'HKD'],
+    ['欧元|€', 'EUR'],
+    [['euros', 'euro', 'eur'].map(ascii).join('|'), 'EUR'],
+    // "2020元旦" and "元月" are dates, not yuan.
+    ['人民币|元(?![旦月宵])|块钱|块', 'CNY'],
+    [['rmb', 'cny'].map(ascii).join('|'), 'CNY'],
+  ] as Array<[string, Known]>
+).map(([source, currency]) => [new RegExp(String.raw`\s*(?:${source})`, 'y'), currency])
+
+const PREFIXES: Array<[string, Known]> = [
+  [String.raw`nt\s?\$|a\s?\$|c\s?\$|s\s?\$|jpy|gbp|£|日元|英镑`, 'OTHER'],
+  [String.raw`hk\s?\$|hkd|港币|港元`, 'HKD'],
+  [String.raw`u\.?s\.?\s?\$|usd|美元|美金|\$`, 'USD'],
+  [String.raw`eur|€|欧元`, 'EUR'],
+  [String.raw`rmb|cny|人民币|¥`, 'CNY'],
+]
+const PREFIX = new RegExp(String.raw`(?:^|[^a-z])(${PREFIXES.map(([s]) => `(${s})`).join('|')})\s*$`)
+
+const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+const SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
+
+/** Value of a numeral run mixing Arabic numbers and Chinese digits/units; undefined when it is not a well-formed number. */
+function parseNumeral(run: string): number | undefined {
+  const s = run.replace(/\s/g, '')
+  const dot = s.indexOf('点')
+  if (dot >= 0) {
+    // "十二点五万": integer part, fraction digits, then the magnitude applies to the whole.
+    const int = parseNumeral(s.slice(0, dot))
+    const m = /^([零〇一二三四五六七八九]+)([十百千万亿]*)$/.exec(s.slice(dot + 1))
+    if (int === undefined || !m || /[万亿]/.test(s.slice(0, dot))) return undefined
+    const frac = Number(`0.${[...m[1]!].map((c) => DIGITS[c]).join('')}`)
+    let scale = 1
+    for (const u of m[2]!) scale *= u === '万' ? 1e4 : u === '亿' ? 1e8 : SMALL_UNITS[u]!
+    return (int + frac) * scale
+  }
+  const tokens = s.match(/\d[\d,]*(?:\.\d+)?|./g) ?? []
+  let total = 0 // everything up to the last 万/亿
+  let section = 0 // the part below 万 being built
+  let num: number | undefined
+  let sectionUnit = 0
+  let lastUnit = 0
+  let prevWasUnit = false
+  let wanSeen = false
+  for (const [i, tok] of tokens.entries()) {
+    const digit = /^\d/.test(tok) ? Number(tok.replace(/,/g, '')) : DIGITS[tok]
+    if (tok === '零' || tok === '〇') {
+      if (num !== undefined && i > 0) return undefined
+      prevWasUnit = false
+      lastUnit = 0
+      continue
+    }
+    if (digit !== undefined) {
+      if (num !== undefined) return undefined
+      num = digit
+      continue
+    }
+    const small = SMALL_UNITS[tok]
+    if (small !== undefined) {
+      if (num === undefined) {
+        // "十万", "百万美元", "一百一十" all imply a one; 百/千 after something else do not.
+        if (i > 0 && small !== 10) return undefined
+        num = 1
+      }
+      if (sectionUnit !== 0 && small >= sectionUnit) return undefined
+      section += num * small
+      num = undefined
+      sectionUnit = small
+    } else if (tok === '万') {
+      if (wanSeen) return undefined
+      const n = section + (num ?? (i === 0 ? 1 : 0))
+      if (n === 0) return undefined
+      total += n * 1e4
+      wanSeen = true
+    } else if (tok === '亿') {
+      const n = total + section + (num ?? (i === 0 ? 1 : 0))
+      if (n === 0) return undefined
+      total = n * 1e8
+      wanSeen = false
+    } else {
+      return undefined
+    }
+    if (tok === '万' || tok === '亿') {
+      section = 0
+      num = undefined
+      sectionUnit = 0
+    }
+    lastUnit = small ?? (tok === '万' ? 1e4 : 1e8)
+    prevWasUnit = true
+    continue
+  }
+  if (num !== undefined) {
+    // Spoken shorthand: "一万二" is 12000, "三千五" is 3500 — a trailing digit counts in the next unit down.
+    const trailing = tokens.length > 1 && prevWasUnit && lastUnit >= 100
+    return total + section + (trailing ? (num * lastUnit) / 10 : num)
+  }
+  return total + section
+}
+
+// Words after a bare number that make it a count, a date or a ratio rather than money.
+const NOT_MONEY_AFTER = /^\s*(?:%|‰|年|月|日|号|天|周|岁|个|人|名|位|次|家|件|吨|台|套|箱|条|只|张|份|户|笔|单|辆|倍|股|公斤|千克|克|米|平|亩|小时|分|秒|届|期|页|字)/
+// "几万", "一百多万", "三万多": only approximate, so not returned as if exact.
+const FUZZY_BEFORE = /[几多余来数近上]$/
+const FUZZY_AFTER = /^[多余几来]/
+
+function findAll(text: string): Array<MoneyAmount & { start: number; end: number; explicit: boolean }> {
+  const t = prepare(text)
+  const found: Array<MoneyAmount & { start: number; end: number; explicit: boolean }> = []
+  NUMBER.lastIndex = 0
+  for (let m = NUMBER.exec(t); m; m = NUMBER.exec(t)) {
+    const run = m[0]
+    const start = m.index
+    let end = start + run.length
+    const before = t.slice(Math.max(0, start - 24), start)
+
+    let scale = 1
+    let unit: string | undefined
+    if (/^[\d,.]+$/.test(run)) {
+      EN_UNIT.lastIndex = end
+      const u = EN_UNIT.exec(t)
+      if (u) {
+        unit = u[1]!
+        scale = EN_UNITS[unit]!
+        end = EN_UNIT.lastIndex
+      }
+    }
+
+    let currency: Currency = 'UNKNOWN'
+    let suffix: string | undefined
+    for (const [re, cur] of SUFFIXES) {
+      re.lastIndex = end
+      const s = re.exec(t)
+      if (s) {
+        currency = cur
+        suffix = s[0].trim()
+        end = re.lastIndex
+        break
+      }
+    }
+    let rawStart = start
+    const p = PREFIX.exec(before)
+    if (p) {
+      const idx = PREFIXES.findIndex((_, i) => p[i + 2] !== undefined)
+      // An explicit word after the number ("$500万港币") is more specific than a bare symbol before it.
+      if (currency === 'UNKNOWN') currency = PREFIXES[idx]![1]
+      rawStart = start - (before.length - p.index - (p[0].length - p[1]!.length))
+    }
+
+    const rest = t.slice(end)
+    const value = parseNumeral(run)
+    const magnitude = /[万亿]/.test(run) || (unit !== undefined && unit !== 'm')
+    const explicit = currency !== 'UNKNOWN'
+    const reject =
+      value === undefined ||
+      !Number.isFinite(value) ||
+      (suffix === '块' && !magnitude) ||
+      (unit === 'm' && !explicit) ||
+      (/^[百千万亿]/.test(run) && !explicit) ||
+      (/^[\d,.]+$/.test(run) && !p && /[a-z0-9]$/.test(before)) ||
+      (!explicit && !magnitude && !run.includes(',')) ||
+      (!suffix && NOT_MONEY_AFTER.test(rest)) ||
+      (!suffix && /^[a-z]/.test(rest)) ||
+      FUZZY_AFTER.test(rest) ||
+      FUZZY_BEFORE.test(before) ||
+      /(?:百分之|第)$/.test(before)
+    if (reject) {
+      NUMBER.lastIndex = start + run.length
+      continue
+    }
+    found.push({
+      value: Math.round(value * scale * 100) / 100,
+      currency,
+      raw: text.slice(rawStart, end).trim(),
+      start: rawStart,
+      end,
+      explicit,
+    })
+    NUMBER.lastIndex = end
+  }
+
+  // "500万到800万美元", "$100k-200k": a range shares one currency.
+  for (const [i, a] of found.entries()) {
+    if (a.currency !== 'UNKNOWN') continue
+    const next = found[i + 1]
+    const prev = found[i - 1]
+    const isRange = (from: number, to: number): boolean => /^\s*(?:到|至|~|-|—|–)\s*$/.test(text.slice(from, to).normalize('NFKC'))
+    if (next && next.explicit && isRange(a.end, next.start)) a.currency = next.currency
+    else if (prev && prev.explicit && isRange(prev.end, a.start)) a.currency = prev.currency
+  }
+  return found
+}
+
+/** Every amount of money in a message, in order ("500万美元", "七百万美金", "USD 7.5 million", bare "800万"). */
+export function parseAllMoney(text: string): MoneyAmount[] {
+  return findAll(text).map(({ value, currency, raw }) => ({ value, currency, raw }))
+}
+
+/** The first amount of money in a message, or undefined; years, dates, phone numbers and percentages are not amounts. */
+export function parseMoney(text: string): MoneyAmount | undefined {
+  return parseAllMoney(text)[0]
+}
+
+function trimZeros(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed
+}
+
+/** 150000 → "150,000美元" (cents only when there are any). */
+export function formatUsd(n: number): string {
+  const sign = n < 0 ? '-' : ''
+  const [int, frac] = trimZeros(Math.abs(n).toFixed(2)).split('.')
+  return `${sign}${int!.replace(/\B(?=(\d{3})+$)/g, ',')}${frac ? `.${frac}` : ''}美元`
+}
+
+/** 150000 → "15万美元", 125000 → "12.5万美元": the unit Chinese exporters quote in. */
+export function formatUsdWan(n: number): string {
+  return `${trimZeros((n / 1e4).toFixed(4))}万美元`
+}

@@ -1,0 +1,69 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { buildKnowledge, KnowledgeError, type KnowledgeFiles } from '../src/knowledge/knowledge.js'
+
+function files(): KnowledgeFiles {
+  const out: KnowledgeFiles = {}
+  for (const f of readdirSync('knowledge')) out[f] = readFileSync(`knowledge/${f}`, 'utf8')
+  return out
+}
+
+const seed = readFileSync('../shared/seed/000_1e9da6886afbe809.txt', 'utf8').replace(/\s+/g, '')
+
+describe('knowledge base', () => {
+  it('loads every section with a stable id and a title', () => {
+    const k = buildKnowledge(files())
+    expect(k.policy.title).toBe('2020年出口额800万美元以下企业统保政策简介')
+    expect([...k.sections.keys()]).toEqual(
+      expect.arrayContaining(['core', 'list', 'collect-online', 'collect-offline', 'scope', 'risks', 'amount', 'period', 'services', 'app', 'report', 'case-1', 'case-2', 'contacts']),
+    )
+  })
+
+  it('lists the account managers exactly as the policy brief does', () => {
+    const k = buildKnowledge(files())
+    const byDistrict = new Map(k.managers.groups.flatMap((g) => g.districts.map((d) => [d, g.managers.map((m) => `${m.name} ${m.phones.join('/')}`)])))
+    expect(byDistrict.get('南山区')).toEqual(['金悠 18813671303', '钟旭阳 18802680886'])
+    expect(byDistrict.get('前海深港合作区')).toEqual(['金悠 18813671303', '钟旭阳 18802680886'])
+    expect(byDistrict.get('大鹏新区')).toEqual(['王清莹 88325614/15989432562'])
+    expect(byDistrict.get('宝安区')).toEqual(['吕宇翔 13699865957'])
+    expect(byDistrict.get('深汕特别合作区')).toEqual(['林石洁 13652439164'])
+    expect(byDistrict.size).toBe(12)
+  })
+
+  it('holds no phone number, URL or rule number the policy brief does not state', () => {
+    const k = buildKnowledge(files())
+    const phones = [
+      ...k.managers.groups.flatMap((g) => g.managers.flatMap((m) => m.phones)),
+      ...k.contacts.policyHotlines.phones,
+      ...k.contacts.claimsHotline.phones,
+      ...k.contacts.singleWindowSupport.phones,
+    ]
+    for (const p of phones) expect(seed).toContain(p)
+    expect(seed).toContain(k.contacts.singleWindowUrl.url)
+    for (const s of k.policy.sections) for (const n of s.body.match(/\d+(\.\d+)?/g) ?? []) expect(seed, `${s.id}: ${n}`).toContain(n)
+    expect(seed).toContain(`${k.rules.eligibility.maxExportsUsd / 10000}万美元`)
+    expect(seed).toContain(`${k.rules.indemnity.ratio * 100}%`)
+    expect(seed).toContain(`${k.rules.indemnity.limitPerBuyerUsd / 10000}万美元`)
+  })
+
+  it('refuses a broken file and names the file and the field', () => {
+    const broken = files()
+    const managers = JSON.parse(broken['managers.json']!)
+    managers.groups[1].managers[0].phones[0] = '8832-5614'
+    broken['managers.json'] = JSON.stringify(managers)
+    expect(() => buildKnowledge(broken)).toThrow(KnowledgeError)
+    expect(() => buildKnowledge(broken)).toThrow(/managers\.json.*groups\.1\.managers\.0\.phones\.0/)
+  })
+
+  it('refuses a reference to a section that does not exist', () => {
+    const broken = files()
+    broken['rules.json'] = broken['rules.json']!.replace('"source": "amount"', '"source": "amounts"')
+    expect(() => buildKnowledge(broken)).toThrow(/rules\.json.*indemnity\.source.*amounts/)
+  })
+
+  it('refuses invalid JSON with the file name', () => {
+    const broken = files()
+    broken['contacts.json'] = '{ "policyHotlines": '
+    expect(() => buildKnowledge(broken)).toThrow(/contacts\.json/)
+  })
+})
