@@ -48,12 +48,12 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
       const t = message.receivedAt ?? now()
       try {
         return await store.runExclusive(`user:${message.userId}`, async () => {
-          const stored = await store.getSession(message.userId)
+          const stored = await store.sessions.get(message.userId)
           const session = stored && stored.v === SESSION_VERSION ? stored : newSession(message.userId, t)
           const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
           const replies = await turn(ctx)
           session.updatedAt = t
-          await store.saveSession(session)
+          await store.sessions.save(session)
           return replies
         })
       } catch (err) {

@@ -67,7 +67,8 @@ const SUFFIXES: Array<[RegExp, Known]> = (
 ).map(([source, currency]) => [new RegExp(String.raw`\s*(?:${source})`, 'y'), currency])
 
 const PREFIXES: Array<[string, Known]> = [
-  [String.raw`nt\s?\$|a\s?\$|c\s?\$|s\s?\$|jpy|gbp|£|日元|英镑`, 'OTHER'],
+  // No space allowed in "a$": "a $5m order" is English, not Australian dollars.
+  [String.raw`nt\$|a\$|c\$|s\$|jpy|gbp|£|日元|英镑`, 'OTHER'],
   [String.raw`hk\s?\$|hkd|港币|港元`, 'HKD'],
   [String.raw`u\.?s\.?\s?\$|usd|美元|美金|\$`, 'USD'],
   [String.raw`eur|€|欧元`, 'EUR'],
@@ -96,18 +97,16 @@ function parseNumeral(run: string): number | undefined {
   let total = 0 // everything up to the last 万/亿
   let section = 0 // the part below 万 being built
   let num: number | undefined
-  let sectionUnit = 0
-  let lastUnit = 0
-  let prevWasUnit = false
+  let sectionUnit = 0 // 十/百/千 within a section must only shrink ("一百一千" is not a number)
+  let lastUnit = 0 // the unit just before a trailing digit; 零 clears it
   let wanSeen = false
   for (const [i, tok] of tokens.entries()) {
-    const digit = /^\d/.test(tok) ? Number(tok.replace(/,/g, '')) : DIGITS[tok]
     if (tok === '零' || tok === '〇') {
-      if (num !== undefined && i > 0) return undefined
-      prevWasUnit = false
+      if (num !== undefined) return undefined
       lastUnit = 0
       continue
     }
+    const digit = /^\d/.test(tok) ? Number(tok.replace(/,/g, '')) : DIGITS[tok]
     if (digit !== undefined) {
       if (num !== undefined) return undefined
       num = digit
@@ -115,61 +114,51 @@ function parseNumeral(run: string): number | undefined {
     }
     const small = SMALL_UNITS[tok]
     if (small !== undefined) {
-      if (num === undefined) {
-        // "十万", "百万美元", "一百一十" all imply a one; 百/千 after something else do not.
-        if (i > 0 && small !== 10) return undefined
-        num = 1
-      }
-      if (sectionUnit !== 0 && small >= sectionUnit) return undefined
-      section += num * small
-      num = undefined
+      // "十万", "百万美元", "一百十万" imply a one; a bare 百/千 mid-number does not.
+      const n = num ?? (i === 0 || small === 10 ? 1 : undefined)
+      if (n === undefined || (sectionUnit !== 0 && small >= sectionUnit)) return undefined
+      section += n * small
       sectionUnit = small
-    } else if (tok === '万') {
-      if (wanSeen) return undefined
-      const n = section + (num ?? (i === 0 ? 1 : 0))
-      if (n === 0) return undefined
-      total += n * 1e4
-      wanSeen = true
-    } else if (tok === '亿') {
-      const n = total + section + (num ?? (i === 0 ? 1 : 0))
-      if (n === 0) return undefined
-      total = n * 1e8
-      wanSeen = false
+      lastUnit = small
+    } else if (tok === '万' || tok === '亿') {
+      const base = tok === '万' ? section + (num ?? 0) : total + section + (num ?? 0)
+      const n = base === 0 && i === 0 ? 1 : base
+      if (n === 0 || (tok === '万' && wanSeen)) return undefined
+      if (tok === '万') total += n * 1e4
+      else total = n * 1e8
+      wanSeen = tok === '万'
+      section = 0
+      sectionUnit = 0
+      lastUnit = tok === '万' ? 1e4 : 1e8
     } else {
       return undefined
     }
-    if (tok === '万' || tok === '亿') {
-      section = 0
-      num = undefined
-      sectionUnit = 0
-    }
-    lastUnit = small ?? (tok === '万' ? 1e4 : 1e8)
-    prevWasUnit = true
-    continue
+    num = undefined
   }
-  if (num !== undefined) {
-    // Spoken shorthand: "一万二" is 12000, "三千五" is 3500 — a trailing digit counts in the next unit down.
-    const trailing = tokens.length > 1 && prevWasUnit && lastUnit >= 100
-    return total + section + (trailing ? (num * lastUnit) / 10 : num)
-  }
-  return total + section
+  if (num === undefined) return total + section
+  // Spoken shorthand: "一万二" is 12000, "三千五" is 3500 — a trailing digit counts in the next unit down.
+  return total + section + (lastUnit >= 100 ? (num * lastUnit) / 10 : num)
 }
 
 // Words after a bare number that make it a count, a date or a ratio rather than money.
 const NOT_MONEY_AFTER = /^\s*(?:%|‰|年|月|日|号|天|周|岁|个|人|名|位|次|家|件|吨|台|套|箱|条|只|张|份|户|笔|单|辆|倍|股|公斤|千克|克|米|平|亩|小时|分|秒|届|期|页|字)/
 // "几万", "一百多万", "三万多": only approximate, so not returned as if exact.
-const FUZZY_BEFORE = /[几多余来数近上]$/
-const FUZZY_AFTER = /^[多余几来]/
+const FUZZY_BEFORE = /[几多余来数上]$/
+const FUZZY_AFTER = /^(?:多|余(?!额)|几|来(?!说|讲|看))/
+// Slang units that are only money next to a magnitude: "15万刀" is dollars, "2刀" is not.
+const WEAK_SUFFIX = new Set(['块', '刀'])
 
 function findAll(text: string): Array<MoneyAmount & { start: number; end: number; explicit: boolean }> {
   const t = prepare(text)
   const found: Array<MoneyAmount & { start: number; end: number; explicit: boolean }> = []
+  let consumed = 0
   NUMBER.lastIndex = 0
   for (let m = NUMBER.exec(t); m; m = NUMBER.exec(t)) {
     const run = m[0]
     const start = m.index
     let end = start + run.length
-    const before = t.slice(Math.max(0, start - 24), start)
+    // Never look back into the previous amount: "500万美元 800万" must not read 美元 as a prefix of 800万.
+    const before = t.slice(Math.max(consumed, start - 24), start)
 
     let scale = 1
     let unit: string | undefined
@@ -201,7 +190,7 @@ function findAll(text: string): Array<MoneyAmount & { start: number; end: number
       const idx = PREFIXES.findIndex((_, i) => p[i + 2] !== undefined)
       // An explicit word after the number ("$500万港币") is more specific than a bare symbol before it.
       if (currency === 'UNKNOWN') currency = PREFIXES[idx]![1]
-      rawStart = start - (before.length - p.index - (p[0].length - p[1]!.length))
+      rawStart = start - before.length + p.index + p[0].trimEnd().length - p[1]!.length
     }
 
     const rest = t.slice(end)
@@ -211,7 +200,7 @@ function findAll(text: string): Array<MoneyAmount & { start: number; end: number
     const reject =
       value === undefined ||
       !Number.isFinite(value) ||
-      (suffix === '块' && !magnitude) ||
+      (suffix !== undefined && WEAK_SUFFIX.has(suffix) && !magnitude) ||
       (unit === 'm' && !explicit) ||
       (/^[百千万亿]/.test(run) && !explicit) ||
       (/^[\d,.]+$/.test(run) && !p && /[a-z0-9]$/.test(before)) ||
@@ -219,7 +208,7 @@ function findAll(text: string): Array<MoneyAmount & { start: number; end: number
       (!suffix && NOT_MONEY_AFTER.test(rest)) ||
       (!suffix && /^[a-z]/.test(rest)) ||
       FUZZY_AFTER.test(rest) ||
-      FUZZY_BEFORE.test(before) ||
+      (/^[十百千万亿]/.test(run) && FUZZY_BEFORE.test(before)) ||
       /(?:百分之|第)$/.test(before)
     if (reject) {
       NUMBER.lastIndex = start + run.length
@@ -234,6 +223,7 @@ function findAll(text: string): Array<MoneyAmount & { start: number; end: number
       explicit,
     })
     NUMBER.lastIndex = end
+    consumed = end
   }
 
   // "500万到800万美元", "$100k-200k": a range shares one currency.

@@ -1,48 +1,156 @@
 import type { Session } from '../engine/types.js'
-import type { Store } from './types.js'
+import type { LossReport, OutboxItem, RosterEntry, Store } from './types.js'
 
 export interface MemoryStoreOptions {
   sessionTtlSeconds: number
   now?: () => number
 }
 
-/** In-process store: sessions expire after the TTL; per-key locks are promise chains. */
-export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryStoreOptions): Store {
-  const sessions = new Map<string, { session: Session; expiresAt: number }>()
-  const locks = new Map<string, Promise<unknown>>()
+/** The state of a memory store, exposed so a journal can snapshot and restore it. */
+export interface MemoryState {
+  sessions: Map<string, { session: Session; expiresAt: number }>
+  reports: Map<string, LossReport>
+  sequences: Map<string, number>
+  outbox: Map<string, OutboxItem>
+  roster: Map<string, RosterEntry>
+  kv: Map<string, { value: string; expiresAt: number }>
+}
 
+export function emptyMemoryState(): MemoryState {
+  return { sessions: new Map(), reports: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map() }
+}
+
+/** A keyed mutex for one process: each key's callers run one after another. */
+export function createLocalLocks() {
+  const tails = new Map<string, Promise<unknown>>()
+  return function runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = tails.get(key) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    const tail = run.catch(() => undefined)
+    tails.set(key, tail)
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key)
+    })
+    return run
+  }
+}
+
+const newestFirst = (a: LossReport, b: LossReport) => b.createdAt - a.createdAt || b.id.localeCompare(a.id)
+
+/** In-process store; values are cloned in and out so callers never share objects with it. */
+export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryStoreOptions, state: MemoryState = emptyMemoryState()): Store & { state: MemoryState } {
   const sweep = setInterval(() => {
     const t = now()
-    for (const [k, v] of sessions) if (v.expiresAt <= t) sessions.delete(k)
+    for (const [k, v] of state.sessions) if (v.expiresAt <= t) state.sessions.delete(k)
+    for (const [k, v] of state.kv) if (v.expiresAt <= t) state.kv.delete(k)
   }, 60_000)
   sweep.unref?.()
 
+  const liveKv = (key: string) => {
+    const e = state.kv.get(key)
+    if (e && e.expiresAt <= now()) {
+      state.kv.delete(key)
+      return undefined
+    }
+    return e
+  }
+
   return {
-    async getSession(userId) {
-      const entry = sessions.get(userId)
-      if (!entry) return undefined
-      if (entry.expiresAt <= now()) {
-        sessions.delete(userId)
-        return undefined
-      }
-      return structuredClone(entry.session)
+    state,
+    sessions: {
+      async get(userId) {
+        const entry = state.sessions.get(userId)
+        if (!entry) return undefined
+        if (entry.expiresAt <= now()) {
+          state.sessions.delete(userId)
+          return undefined
+        }
+        return structuredClone(entry.session)
+      },
+      async save(session) {
+        state.sessions.set(session.userId, { session: structuredClone(session), expiresAt: now() + sessionTtlSeconds * 1000 })
+      },
+      async delete(userId) {
+        state.sessions.delete(userId)
+      },
     },
-    async saveSession(session) {
-      sessions.set(session.userId, { session: structuredClone(session), expiresAt: now() + sessionTtlSeconds * 1000 })
+    reports: {
+      async nextSequence(day) {
+        const n = (state.sequences.get(day) ?? 0) + 1
+        state.sequences.set(day, n)
+        return n
+      },
+      async save(report) {
+        state.reports.set(report.id, structuredClone(report))
+      },
+      async get(id) {
+        const r = state.reports.get(id)
+        return r && structuredClone(r)
+      },
+      async listByUser(userId) {
+        return [...state.reports.values()].filter((r) => r.userId === userId).sort(newestFirst).map((r) => structuredClone(r))
+      },
+      async listByDistrict(district) {
+        return [...state.reports.values()].filter((r) => r.district === district).sort(newestFirst).map((r) => structuredClone(r))
+      },
+      async listRecent(limit) {
+        return [...state.reports.values()].sort(newestFirst).slice(0, limit).map((r) => structuredClone(r))
+      },
     },
-    async deleteSession(userId) {
-      sessions.delete(userId)
+    outbox: {
+      async add(item) {
+        state.outbox.set(item.id, structuredClone(item))
+      },
+      async due(t, limit) {
+        return [...state.outbox.values()]
+          .filter((i) => i.nextAttemptAt <= t)
+          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt)
+          .slice(0, limit)
+          .map((i) => structuredClone(i))
+      },
+      async update(item) {
+        if (state.outbox.has(item.id)) state.outbox.set(item.id, structuredClone(item))
+      },
+      async remove(id) {
+        state.outbox.delete(id)
+      },
+      async size() {
+        return state.outbox.size
+      },
     },
-    runExclusive: function runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-      const previous = locks.get(key) ?? Promise.resolve()
-      const run = previous.then(fn, fn)
-      const tail = run.catch(() => undefined)
-      locks.set(key, tail)
-      void tail.then(() => {
-        if (locks.get(key) === tail) locks.delete(key)
-      })
-      return run
+    roster: {
+      async replace(entries) {
+        state.roster = new Map(entries.map((e) => [e.creditCode, { ...e }]))
+        return state.roster.size
+      },
+      async getByCode(code) {
+        const e = state.roster.get(code)
+        return e && { ...e }
+      },
+      async all() {
+        return [...state.roster.values()].map((e) => ({ ...e }))
+      },
+      async size() {
+        return state.roster.size
+      },
     },
+    kv: {
+      async setIfAbsent(key, value, ttlSeconds) {
+        if (liveKv(key)) return false
+        state.kv.set(key, { value, expiresAt: now() + ttlSeconds * 1000 })
+        return true
+      },
+      async get(key) {
+        return liveKv(key)?.value
+      },
+      async set(key, value, ttlSeconds) {
+        state.kv.set(key, { value, expiresAt: now() + ttlSeconds * 1000 })
+      },
+      async delete(key) {
+        state.kv.delete(key)
+      },
+    },
+    runExclusive: createLocalLocks(),
     async health() {
       return 'ok'
     },
