@@ -45,3 +45,15 @@ export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowled
     },
   }
 }
+
+/** Questions about topics the brief does not cover (招聘, 汇率, 其他城市…) get an honest "not in the materials". */
+export function createOffTopicSkill({ knowledge, retriever }: Pick<PolicyQaDeps, 'knowledge' | 'retriever'>): Skill {
+  return {
+    key: 'off-topic',
+    detect: (ctx) => retriever.offTopic(ctx.text) !== undefined,
+    handle: function declineOffTopic(ctx) {
+      delete ctx.session.lastSectionIds
+      return [text(abstention(knowledge, retriever.offTopic(ctx.text)))]
+    },
+  }
+}

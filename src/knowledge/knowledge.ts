@@ -1,15 +1,18 @@
 import { z } from 'zod'
+import { streetsSchema, type StreetsFile } from '../policy/places.js'
 import { parsePolicyMarkdown } from './parse-policy.js'
 import {
   contactsSchema,
   managersSchema,
   outOfScopeSchema,
+  risksSchema,
   policySchema,
   rulesSchema,
   synonymsSchema,
   type Contacts,
   type ManagersFile,
   type OutOfScopeFile,
+  type RisksFile,
   type PolicyDoc,
   type Rules,
   type Section,
@@ -28,6 +31,8 @@ export interface Knowledge {
   rules: Rules
   synonyms: SynonymsFile
   outOfScope: OutOfScopeFile
+  risks: RisksFile
+  streets: StreetsFile
   dictionary: string
 }
 
@@ -66,6 +71,8 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   const rules = parseFile(files, 'rules.json', rulesSchema)
   const synonyms = parseFile(files, 'synonyms.json', synonymsSchema)
   const outOfScope = parseFile(files, 'out-of-scope.json', outOfScopeSchema)
+  const risks = parseFile(files, 'risks.json', risksSchema)
+  const streets = parseFile(files, 'streets.json', streetsSchema)
   const dictionary = files['dictionary.txt'] ?? ''
 
   const refs: Array<[string, string, string]> = [
@@ -80,11 +87,12 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
     ['rules.json', 'coverPeriod.source', rules.coverPeriod.source],
     ['rules.json', 'indemnity.source', rules.indemnity.source],
     ['rules.json', 'freeCreditReports.source', rules.freeCreditReports.source],
+    ['risks.json', 'source', risks.source],
   ]
   for (const [file, field, id] of refs) {
     if (!sections.has(id)) throw new KnowledgeError(`知识库文件 knowledge/${file} 字段错误：${field} 指向不存在的章节 ${id}`)
   }
-  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, dictionary }
+  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, risks, streets, dictionary }
 }
 
 /** "《doc》section title" — the citation line every answer ends with. */

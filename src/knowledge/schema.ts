@@ -72,3 +72,20 @@ export const outOfScopeSchema = z.object({
   topics: z.array(z.object({ name: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })),
 })
 export type OutOfScopeFile = z.infer<typeof outOfScopeSchema>
+
+export const riskKindSchema = z.object({
+  id: z.string().regex(/^[a-z-]+$/),
+  type: z.enum(['commercial', 'political']),
+  party: z.enum(['buyer', 'bank', 'country']),
+  label: z.string().min(1),
+  words: z.array(z.string().min(1)).min(1),
+})
+export type RiskKind = z.infer<typeof riskKindSchema>
+
+export const risksSchema = z.object({
+  comment: z.string().optional(),
+  source: sectionRef,
+  kinds: z.array(riskKindSchema).min(1),
+  notCovered: z.object({ comment: z.string().optional(), words: z.array(z.string().min(1)) }),
+})
+export type RisksFile = z.infer<typeof risksSchema>

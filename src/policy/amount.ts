@@ -49,7 +49,7 @@ const EN_UNIT = /\s*(million|billion|thousand|mn|bn|k|w|m)(?![a-z])/y
 type Known = Exclude<Currency, 'UNKNOWN'>
 const ascii = (word: string): string => `${word.replace(/[.$]/g, '\\$&').replace(/ /g, '\\s?')}(?![a-z])`
 
-// Longest first within a currency; different currencies never share a first char at the same spot except where ordered here.
+// Tried in order right after the number (and its unit); within one pattern the longer word comes first.
 const SUFFIXES: Array<[RegExp, Known]> = (
   [
     ['日元|日币|英镑|澳元|澳币|加元|加币|新加坡元|新币|韩元|卢布|泰铢|新台币|台币|法郎|卢比', 'OTHER'],
@@ -148,9 +148,13 @@ const FUZZY_AFTER = /^(?:多|余(?!额)|几|来(?!说|讲|看))/
 // Slang units that are only money next to a magnitude: "15万刀" is dollars, "2刀" is not.
 const WEAK_SUFFIX = new Set(['块', '刀'])
 
-function findAll(text: string): Array<MoneyAmount & { start: number; end: number; explicit: boolean }> {
+type Found = MoneyAmount & { start: number; end: number; explicit: boolean }
+
+const RANGE = /^\s*(?:到|至|~|-|—|–)\s*$/
+
+function findAll(text: string): Found[] {
   const t = prepare(text)
-  const found: Array<MoneyAmount & { start: number; end: number; explicit: boolean }> = []
+  const found: Found[] = []
   let consumed = 0
   NUMBER.lastIndex = 0
   for (let m = NUMBER.exec(t); m; m = NUMBER.exec(t)) {
@@ -231,7 +235,7 @@ function findAll(text: string): Array<MoneyAmount & { start: number; end: number
     if (a.currency !== 'UNKNOWN') continue
     const next = found[i + 1]
     const prev = found[i - 1]
-    const isRange = (from: number, to: number): boolean => /^\s*(?:到|至|~|-|—|–)\s*$/.test(text.slice(from, to).normalize('NFKC'))
+    const isRange = (from: number, to: number): boolean => RANGE.test(t.slice(from, to))
     if (next && next.explicit && isRange(a.end, next.start)) a.currency = next.currency
     else if (prev && prev.explicit && isRange(prev.end, a.start)) a.currency = prev.currency
   }

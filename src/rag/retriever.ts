@@ -29,6 +29,8 @@ export interface Retrieval {
 
 export interface Retriever {
   retrieve(question: string): Retrieval
+  /** The out-of-scope topic a question is about (出口退税, 汇率…), if any. */
+  offTopic(question: string): string | undefined
   /** How much a term says about a topic: its corpus IDF times its kind's weight. */
   termWeight(term: string): number
 }
@@ -58,6 +60,7 @@ export function createRetriever(
   )
 
   const offTopic = new Map(knowledge.outOfScope.topics.flatMap((t) => t.terms.map((term) => [analyzer.words(term).join(''), t.name] as const)))
+  const findOffTopic = (words: string[]) => words.map((w) => offTopic.get(w)).find(Boolean)
   // A year the brief never mentions (2023, 2019…) is a strong sign the question is about something else.
   const unknownWeightOf = (w: string) => (/^(19|20)\d\d$/.test(w) ? 3 * unknownWeight : unknownWeight)
 
@@ -66,7 +69,7 @@ export function createRetriever(
       const queryWords = analyzer.words(question)
       const queryTerms = analyzer.terms(question)
       const none = { sections: [], score: 0, coverage: 0, queryWords, queryTerms }
-      const outOfScope = queryWords.map((w) => offTopic.get(w)).find(Boolean)
+      const outOfScope = findOffTopic(queryWords)
       if (outOfScope) return { ...none, outOfScope }
       const hits = index.search(queryTerms)
       const top = hits[0]
@@ -89,6 +92,7 @@ export function createRetriever(
         queryTerms,
       }
     },
+    offTopic: (question) => findOffTopic(analyzer.words(question)),
     termWeight: (term) => (index.has(term) ? index.idf(term) * kindWeight(term) : 0),
   }
 }

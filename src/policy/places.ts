@@ -1,0 +1,116 @@
+import { z } from 'zod'
+
+const placeName = z.string().min(2, '地名至少两个字')
+
+export const streetsSchema = z.object({
+  districts: z
+    .array(
+      z.object({
+        name: placeName,
+        aliases: z.array(placeName),
+        streets: z.array(placeName.refine((s) => !/(街道|镇)$/.test(s), '街道名不带“街道”“镇”后缀')),
+      }),
+    )
+    .min(1),
+})
+export type StreetsFile = z.infer<typeof streetsSchema>
+
+export interface PlaceMatch {
+  district: string
+  via: 'district' | 'alias' | 'street'
+  matched: string
+}
+
+export interface PlaceResolver {
+  resolve(text: string): PlaceMatch | undefined
+  districts: string[]
+}
+
+// Common words that contain a street name but never mean the place ("招商银行" is a bank, "重新安排" is not 新安).
+const NOT_PLACES = [
+  '招商银行', '招商证券', '招商基金', '招商局', '招商引资', '招商会', '招商部', '招商加盟', '招商政策',
+  '新安排', '新安装', '新安全', '新安置', '新安卓',
+  '幸福保', '福保险',
+  '荣华富', '华富贵', '中华富强',
+  '光明正大', '光明磊落',
+  '福田汽车',
+  '凤凰卫视', '凤凰网',
+]
+const STREET_SUFFIX = /^(?:街道|街|镇)/
+
+interface Entry {
+  token: string
+  district: string
+  via: PlaceMatch['via']
+}
+
+interface Candidate {
+  entry: Entry
+  start: number
+  end: number // after any 街道/镇 suffix
+}
+
+function fail(detail: string): never {
+  throw new Error(`知识库文件 knowledge/streets.json 字段错误：${detail}`)
+}
+
+/** Build the resolver from knowledge/streets.json, checking it covers exactly the districts that managers.json assigns. */
+export function createPlaceResolver(streetsFile: unknown, managerDistricts: readonly string[]): PlaceResolver {
+  const parsed = streetsSchema.safeParse(streetsFile)
+  if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`).join('；'))
+  const file = parsed.data
+
+  const names = file.districts.map((d) => d.name)
+  const known = new Set(managerDistricts)
+  for (const name of names) {
+    if (!known.has(name)) fail(`区 ${name} 不在 managers.json 的客户经理分区中`)
+  }
+  for (const d of managerDistricts) {
+    if (!names.includes(d)) fail(`缺少 managers.json 中的区 ${d}`)
+  }
+
+  // A name may repeat inside one district (福田 is both alias and street of 福田区) but never across two.
+  const owner = new Map<string, string>()
+  const entries: Entry[] = []
+  for (const d of file.districts) {
+    if (entries.some((e) => e.via === 'district' && e.token === d.name)) fail(`区 ${d.name} 重复`)
+    const add = (token: string, via: Entry['via']): void => {
+      const prev = owner.get(token)
+      if (prev !== undefined && prev !== d.name) fail(`${token} 同时属于 ${prev} 和 ${d.name}`)
+      owner.set(token, d.name)
+      entries.push({ token, district: d.name, via })
+    }
+    add(d.name, 'district')
+    for (const a of d.aliases) add(a, 'alias')
+    for (const s of d.streets) add(s, 'street')
+  }
+
+  function resolve(text: string): PlaceMatch | undefined {
+    const blocked: Array<[number, number]> = []
+    for (const w of NOT_PLACES) {
+      for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) blocked.push([i, i + w.length])
+    }
+    const found: Candidate[] = []
+    for (const entry of entries) {
+      for (let i = text.indexOf(entry.token); i >= 0; i = text.indexOf(entry.token, i + 1)) {
+        const end = i + entry.token.length
+        if (blocked.some(([s, e]) => s <= i && end <= e)) continue
+        const suffix = entry.via === 'street' ? (STREET_SUFFIX.exec(text.slice(end))?.[0].length ?? 0) : 0
+        found.push({ entry, start: i, end: end + suffix })
+      }
+    }
+    // Longest match: 沙头 inside 沙头角 (盐田区) or 光明 inside 光明区 does not count on its own.
+    const len = (c: Candidate): number => c.entry.token.length
+    const standing = found.filter(
+      (c) => !found.some((o) => o !== c && len(o) > len(c) && o.start <= c.start && c.start + len(c) <= o.start + len(o)),
+    )
+    // A district named outright beats a street mentioned elsewhere; then the longer name; then the earlier one.
+    const tier = (c: Candidate): number => (c.entry.via === 'street' ? 1 : 0)
+    standing.sort((a, b) => tier(a) - tier(b) || len(b) - len(a) || a.start - b.start)
+    const best = standing[0]
+    if (!best) return undefined
+    return { district: best.entry.district, via: best.entry.via, matched: text.slice(best.start, best.end) }
+  }
+
+  return { resolve, districts: names }
+}
