@@ -3,7 +3,7 @@ import { loadGolden, runGolden, summarize } from '../src/eval/golden.js'
 import { testBot } from './helpers/bot.js'
 
 // The floor only moves up: a change to knowledge or retrieval must not lower accuracy.
-const MIN_ACCURACY = 0.9
+const MIN_ACCURACY = 0.95
 
 describe('golden set', () => {
   it(`answers at least ${MIN_ACCURACY * 100}% of the golden questions right, and abstains on every off-topic one`, async () => {

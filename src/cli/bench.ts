@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
 import { loadGolden } from '../eval/golden.js'
+import { createMemoryStore } from '../store/memory-store.js'
 
 /**
  * npm run bench: retrieval time per question, server start-up time, and HTTP load on /api/chat.
@@ -11,7 +12,7 @@ import { loadGolden } from '../eval/golden.js'
 const withHttp = !process.argv.includes('--no-http')
 
 const t0 = performance.now()
-const bot = await buildNodeBot(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }))
+const bot = await buildNodeBot(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), { store: createMemoryStore({ sessionTtlSeconds: 3600 }) })
 console.log(`bot build (knowledge + jieba + index): ${(performance.now() - t0).toFixed(0)} ms`)
 
 const questions = loadGolden('test/golden').map((g) => g.q)

@@ -1,9 +1,13 @@
 import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
 import { loadGolden, runGolden, summarize } from '../eval/golden.js'
+import { createMemoryStore } from '../store/memory-store.js'
 
 /** npm run eval: accuracy of the bot on the golden set, by category, and every failure. */
-const bot = await buildNodeBot(loadConfig({ ...process.env, LOG_LEVEL: 'silent', REDIS_URL: '' }))
+// A fresh in-memory store: the eval's users must start with no history.
+const bot = await buildNodeBot(loadConfig({ ...process.env, LOG_LEVEL: 'silent', REDIS_URL: '' }), {
+  store: createMemoryStore({ sessionTtlSeconds: 3600 }),
+})
 const results = await runGolden(bot, loadGolden(process.argv[2] ?? 'test/golden'))
 const { accuracy, byCategory } = summarize(results)
 

@@ -1,12 +1,10 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type Reply } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
-import { checkCoverage, findRisks, splitMonths, type LossFacts } from '../policy/coverage.js'
+import { checkCoverage, findOwnName, findRisks, splitMonths, type LossFacts } from '../policy/coverage.js'
 import { findMonths } from '../policy/dates.js'
 
 const ASKS = /能(不能)?赔|赔不赔|可以赔|可不可以赔|能(不能)?(理赔|索赔)|保不保|保吗|管不管|在不在(保障|承保|保险)?范围|属于(保障|承保|保险)|算(不算)?(保险责任|保障)|能报损|包括吗|包不包括|有没有保障|受不受保障|能不能报|在保障内/
-const OWN_NAME_YES = /(以|用)(我们|我司|自己|本公司|公司)(自己)?的?名义|我们(自己)?(签|报关)|自己签|我司签|自营出口|自己报关/
-const OWN_NAME_NO = /(别人|他人|关联公司|香港公司|境外公司|其他公司|代理公司|外贸公司|货代|朋友)的?(名义|抬头|签|报关|出口)|(通过|借用|挂靠|代理|委托).{0,10}(报关|签|出口)/
 const FLOW = 'coverage'
 const VERSION = 1
 
@@ -25,7 +23,7 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
   function extract(ctx: TurnContext, base: StoredFacts = { riskIds: [], notCovered: [] }): { facts: StoredFacts; found: boolean } {
     const months = splitMonths(ctx.norm, findMonths(ctx.norm, new Date(ctx.now)))
     const r = findRisks(risks, ctx.norm)
-    const ownName = OWN_NAME_NO.test(ctx.norm) ? false : OWN_NAME_YES.test(ctx.norm) ? true : undefined
+    const ownName = findOwnName(ctx.norm)
     const facts: StoredFacts = {
       declared: months.declared ? { year: months.declared.year, month: months.declared.month } : base.declared,
       due: months.due ? { year: months.due.year, month: months.due.month } : base.due,

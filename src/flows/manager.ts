@@ -40,6 +40,8 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
     menuLabel: '查找所在区的客户经理',
     flowVersion: VERSION,
     detect(ctx) {
+      // "线上还是线下" is a question about the two ways, not a request for a manager.
+      if (/(线上|网上).*线下|线下.*(线上|网上)/.test(ctx.norm) && /还是|选|两个|都要|哪种|哪个|区别/.test(ctx.norm)) return false
       if (ASKS_MANAGER.test(ctx.norm)) return true
       const place = places.resolve(ctx.norm)
       // A bare place name ("宝安", "沙井街道") or a place with a contact question.

@@ -3,6 +3,7 @@ import { streetsSchema, type StreetsFile } from '../policy/places.js'
 import { parsePolicyMarkdown } from './parse-policy.js'
 import {
   contactsSchema,
+  countriesSchema,
   managersSchema,
   outOfScopeSchema,
   risksSchema,
@@ -10,6 +11,7 @@ import {
   rulesSchema,
   synonymsSchema,
   type Contacts,
+  type CountriesFile,
   type ManagersFile,
   type OutOfScopeFile,
   type RisksFile,
@@ -33,6 +35,7 @@ export interface Knowledge {
   outOfScope: OutOfScopeFile
   risks: RisksFile
   streets: StreetsFile
+  countries: CountriesFile
   dictionary: string
 }
 
@@ -73,6 +76,7 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   const outOfScope = parseFile(files, 'out-of-scope.json', outOfScopeSchema)
   const risks = parseFile(files, 'risks.json', risksSchema)
   const streets = parseFile(files, 'streets.json', streetsSchema)
+  const countries = parseFile(files, 'countries.json', countriesSchema)
   const dictionary = files['dictionary.txt'] ?? ''
 
   const refs: Array<[string, string, string]> = [
@@ -92,7 +96,7 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   for (const [file, field, id] of refs) {
     if (!sections.has(id)) throw new KnowledgeError(`知识库文件 knowledge/${file} 字段错误：${field} 指向不存在的章节 ${id}`)
   }
-  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, risks, streets, dictionary }
+  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, risks, streets, countries, dictionary }
 }
 
 /** "《doc》section title" — the citation line every answer ends with. */

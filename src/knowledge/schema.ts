@@ -89,3 +89,9 @@ export const risksSchema = z.object({
   notCovered: z.object({ comment: z.string().optional(), words: z.array(z.string().min(1)) }),
 })
 export type RisksFile = z.infer<typeof risksSchema>
+
+export const countriesSchema = z.object({
+  comment: z.string().optional(),
+  regions: z.array(z.object({ name: z.string().min(2), aliases: z.array(z.string().min(2)) })).min(1),
+})
+export type CountriesFile = z.infer<typeof countriesSchema>

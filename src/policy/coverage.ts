@@ -100,3 +100,13 @@ export function splitMonths(text: string, months: MonthRef[]): { declared?: Mont
   }
   return { declared: rest[0], due }
 }
+
+const OWN_NAME_YES = /(以|用)(我们|我司|自己|本公司|公司)(自己)?的?名义|我们(自己)?(签|报关)|自己签|我司签|自营出口|自己报关/
+const OWN_NAME_NO = /(别人|他人|关联公司|香港公司|境外公司|其他公司|代理公司|外贸公司|货代|朋友)的?(名义|抬头|签|报关|出口)|(通过|借用|挂靠|代理|委托).{0,10}(报关|签|出口)|不是(以)?(我们|我司|自己|公司)的?名义/
+
+/** Whether the message says the contract was signed and declared in the firm's own name (undefined: not said). */
+export function findOwnName(text: string): boolean | undefined {
+  if (OWN_NAME_NO.test(text)) return false
+  if (OWN_NAME_YES.test(text)) return true
+  return undefined
+}

@@ -78,7 +78,14 @@ export function createRetriever(
       const weightOf = (w: string) => (index.has(w) ? index.idf(w) : unknownWeightOf(w)) * (w.length > 1 ? 1 : 0.5)
       const total = queryWords.reduce((a, w) => a + weightOf(w), 0)
       const matched = new Set(top.matched)
-      const found = queryWords.filter((w) => matched.has(w)).reduce((a, w) => a + weightOf(w), 0)
+      // An unknown compound ("打印机") earns the share of its bigrams the section shares ("打印").
+      const credit = (w: string) => {
+        if (matched.has(w)) return 1
+        if (index.has(w) || w.length < 3) return 0
+        const grams = [...w].slice(1).map((ch, i) => `#${w[i]}${ch}`)
+        return grams.filter((g) => matched.has(g)).length / grams.length
+      }
+      const found = queryWords.reduce((a, w) => a + weightOf(w) * credit(w), 0)
       const coverage = total > 0 ? found / total : 0
       if (top.score < minScore || coverage < minCoverage) return { ...none, score: top.score, coverage }
       const chosen = [top]
