@@ -5,7 +5,7 @@ import { segmenterWords } from './knowledge/knowledge.js'
 import { loadKnowledgeDir } from './knowledge/load-node.js'
 import { createLogger } from './log.js'
 import { createJiebaSegmenter } from './rag/jieba-segmenter.js'
-import { createMemoryStore } from './store/memory-store.js'
+import { buildStore } from './store/build-store.js'
 import type { Store } from './store/types.js'
 
 /** The one place that turns configuration into clients (Node runtime). Nothing connects at import time. */
@@ -13,7 +13,7 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
   const logger = createLogger(config.LOG_LEVEL)
   const knowledge = loadKnowledgeDir(resolve(config.KNOWLEDGE_DIR))
   const segmenter = createJiebaSegmenter(segmenterWords(knowledge))
-  const store = overrides.store ?? createMemoryStore({ sessionTtlSeconds: config.SESSION_TTL_SECONDS })
+  const store = overrides.store ?? (await buildStore(config, logger))
   const bot = createBot({ knowledge, segmenter, store, logger })
   return { ...bot, logger }
 }

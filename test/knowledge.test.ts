@@ -4,7 +4,7 @@ import { buildKnowledge, KnowledgeError, type KnowledgeFiles } from '../src/know
 
 function files(): KnowledgeFiles {
   const out: KnowledgeFiles = {}
-  for (const f of readdirSync('knowledge')) out[f] = readFileSync(`knowledge/${f}`, 'utf8')
+  for (const f of readdirSync('knowledge').filter((f) => /\.(md|json|txt)$/.test(f))) out[f] = readFileSync(`knowledge/${f}`, 'utf8')
   return out
 }
 

@@ -1,10 +1,17 @@
 import { createInterface } from 'node:readline/promises'
 import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
+import { createMemoryStore } from '../store/memory-store.js'
+import { StoreUnavailableError } from '../store/types.js'
 
 /** Terminal chat over the same engine, in process. */
 const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' })
-const bot = await buildNodeBot(config)
+const bot = await buildNodeBot(config).catch(async (err: Error) => {
+  if (!(err instanceof StoreUnavailableError)) throw err
+  // The embedded store is held by a running server: chat anyway, without sharing its sessions and reports.
+  console.warn(`注意：${err.message}\n本次终端对话使用临时内存存储（报案、名单不与服务共享）。要共享，请设置 REDIS_URL。`)
+  return buildNodeBot(config, { store: createMemoryStore({ sessionTtlSeconds: config.SESSION_TTL_SECONDS }) })
+})
 const userId = process.env.CHAT_USER ?? 'terminal'
 const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY })
 

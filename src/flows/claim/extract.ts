@@ -1,0 +1,48 @@
+import { parseAllMoney } from '../../policy/amount.js'
+import { findOwnName, findRisks, splitMonths } from '../../policy/coverage.js'
+import { checkCreditCode, findCreditCode } from '../../policy/credit-code.js'
+import { findMonths } from '../../policy/dates.js'
+import { normalize } from '../../text/normalize.js'
+import { findCountry, type ClaimSlots, type FieldDeps } from './fields.js'
+
+const LATIN_BUYER = /([A-Za-z][A-Za-z0-9&'.-]*(?:\s+[A-Za-z0-9&'.-]+){0,4})\s*(?:公司|集团|商行|(?<![A-Za-z])(?:co\.?|company|corp\.?|ltd\.?|inc\.?|gmbh|llc|s\.?a\.?|limited)(?![A-Za-z]))/i
+const HAN_BUYER = /(?:买家|买方|客户|进口商)(?:是|叫|为)?[:：]?\s*([\p{Script=Han}A-Za-z0-9（）()&.\s-]{2,40}?(?:公司|集团|商行))/u
+const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行/
+const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a/
+const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/
+
+/** Facts a free message states with confidence ("德国的Gamma公司欠我们12.5万美元，去年9月出的货"). */
+export function extractFacts(text: string, d: FieldDeps): ClaimSlots {
+  const n = normalize(text)
+  const out: ClaimSlots = {}
+
+  const code = findCreditCode(text)
+  if (code && checkCreditCode(code).ok) out.creditCode = code
+  const mobile = MOBILE.exec(text.normalize('NFKC'))
+  if (mobile) out.phone = mobile[0]
+
+  const country = findCountry(d.knowledge, text)
+  if (country) out.buyerCountry = country
+  const buyer = LATIN_BUYER.exec(text.normalize('NFKC'))?.[1] ?? HAN_BUYER.exec(text)?.[1]
+  if (buyer) out.buyerName = buyer.trim()
+
+  if (LC_NO.test(n)) out.lc = false
+  else if (LC_YES.test(n)) out.lc = true
+
+  const risks = findRisks(d.knowledge.risks, n)
+  if (risks.kinds.length) out.cause = { riskIds: risks.kinds.map((k) => k.id) }
+
+  const months = splitMonths(n, findMonths(n, new Date(d.now)).filter((m) => m.month !== undefined))
+  if (months.declared && /出运|出货|发货|报关|出口|出的货|发的货|走的货|装船/.test(n)) {
+    out.declaredAt = { year: months.declared.year, month: months.declared.month!, day: months.declared.day }
+  }
+  if (months.due) out.dueDate = { year: months.due.year, month: months.due.month!, day: months.due.day }
+
+  const own = findOwnName(n)
+  if (own !== undefined) out.ownName = own
+
+  const amount = parseAllMoney(text).find((a) => a.currency !== 'UNKNOWN')
+  if (amount && /欠|未付|没付|不付|拖欠|货款|损失|坏账|收不回|逾期/.test(n)) out.amount = { value: amount.value, currency: amount.currency }
+
+  return out
+}

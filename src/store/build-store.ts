@@ -1,0 +1,21 @@
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import { createFileStore } from './file-store.js'
+import { createRedisClient } from './redis-client.js'
+import { createRedisStore } from './redis-store.js'
+import type { Store } from './types.js'
+
+/** REDIS_URL set → the Redis store every instance shares; unset → the embedded file store in DATA_DIR. */
+export async function buildStore(config: Config, logger: Logger): Promise<Store> {
+  if (config.REDIS_URL) {
+    const redis = createRedisClient(config.REDIS_URL, logger)
+    // Redis down at start-up is not fatal: the client keeps reconnecting, and meanwhile turns answer
+    // "temporarily unavailable" and /healthz says degraded.
+    await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis unreachable at start-up; will keep trying'))
+    logger.info({ store: 'redis' }, 'store ready')
+    return createRedisStore({ redis, sessionTtlSeconds: config.SESSION_TTL_SECONDS })
+  }
+  const store = await createFileStore({ dataDir: config.DATA_DIR, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger })
+  logger.info({ store: 'file', dataDir: config.DATA_DIR }, 'store ready')
+  return store
+}

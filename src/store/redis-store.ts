@@ -1,0 +1,232 @@
+/*
+ * Redis store: keys and expiries. Every key starts with the prefix (default `tb:`), so several bots, or test
+ * runs, can share one Redis database.
+ *
+ *   {prefix}session:{userId}            string  session JSON                   EX SESSION_TTL_SECONDS, renewed on every save
+ *   {prefix}kv:{key}                    string  dedupe marks, cached replies, tokens    EX as given by the caller
+ *   {prefix}report:{id}                 string  loss report JSON                no expiry
+ *   {prefix}reports:user:{userId}       zset    report ids, score = createdAt   no expiry
+ *   {prefix}reports:district:{district} zset    report ids, score = createdAt   no expiry
+ *   {prefix}reports:all                 zset    report ids, score = createdAt   no expiry
+ *   {prefix}seq:{YYYYMMDD}              counter the day's report numbers (INCR) EX 90 days, long after the day is over
+ *   {prefix}outbox:items                hash    id → outbox item JSON           no expiry
+ *   {prefix}outbox:due                  zset    id, score = nextAttemptAt       no expiry
+ *   {prefix}roster                      hash    credit code → roster entry JSON no expiry
+ *   {prefix}roster:tmp:{uuid}           hash    roster being written, RENAMEd over {prefix}roster   EX 10 min if left over
+ *   {prefix}lock:{key}                  string  holder's random token (runExclusive)    PX lockTtlMs (30 s)
+ */
+import { randomUUID } from 'node:crypto'
+import type { ChainableCommander, Redis } from 'ioredis'
+import type { Session } from '../engine/types.js'
+import { StoreUnavailableError, type LossReport, type OutboxItem, type RosterEntry, type Store } from './types.js'
+
+export interface RedisStoreOptions {
+  /** A client from createRedisClient (no offline queue), connected or connecting; close() quits it. */
+  redis: Redis
+  prefix?: string
+  sessionTtlSeconds: number
+  /** How long a lock outlives a holder that died; must exceed the longest turn. */
+  lockTtlMs?: number
+  /** How long runExclusive waits for a busy lock before giving up; defaults to lockTtlMs. */
+  lockWaitMs?: number
+  /** Clock for the lock wait deadline only; expiries are kept by Redis itself. */
+  now?: () => number
+}
+
+const SEQUENCE_TTL_SECONDS = 90 * 24 * 3600
+const ROSTER_TMP_TTL_SECONDS = 600
+const ROSTER_CHUNK = 500
+const HEALTH_TIMEOUT_MS = 500
+
+// Compare-and-delete: a holder whose lock already expired must not delete the next holder's lock.
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`
+// Update only what is still there, atomically, so an update racing a remove cannot resurrect a delivered item.
+const UPDATE_OUTBOX = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
+  redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) redis.call('zadd', KEYS[2], ARGV[3], ARGV[1]) return 1 end return 0`
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const ttl = (seconds: number) => Math.max(1, Math.ceil(seconds))
+
+/** Run a Redis call; any failure (refused, timed out, "Stream isn't writeable", bad reply) becomes StoreUnavailableError. */
+async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err
+    throw new StoreUnavailableError(`redis ${what}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** Results of a MULTI or pipeline; ioredis reports per-command errors inside the result instead of rejecting. */
+async function exec(batch: ChainableCommander): Promise<unknown[]> {
+  const results = await batch.exec()
+  if (!results) throw new Error('transaction aborted')
+  return results.map(([err, value]) => {
+    if (err) throw err
+    return value
+  })
+}
+
+const parse = <T>(raw: (string | null)[]): T[] => raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as T)
+
+/** Store on a shared Redis: what one instance writes, every instance sees; locks hold across instances. */
+export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, lockTtlMs = 30_000, lockWaitMs = lockTtlMs, now = Date.now }: RedisStoreOptions): Store {
+  const key = {
+    session: (userId: string) => `${prefix}session:${userId}`,
+    kv: (k: string) => `${prefix}kv:${k}`,
+    report: (id: string) => `${prefix}report:${id}`,
+    byUser: (userId: string) => `${prefix}reports:user:${userId}`,
+    byDistrict: (district: string) => `${prefix}reports:district:${district}`,
+    recent: `${prefix}reports:all`,
+    seq: (day: string) => `${prefix}seq:${day}`,
+    outboxItems: `${prefix}outbox:items`,
+    outboxDue: `${prefix}outbox:due`,
+    roster: `${prefix}roster`,
+    lock: (k: string) => `${prefix}lock:${k}`,
+  }
+
+  async function reportsAt(ids: string[]): Promise<LossReport[]> {
+    return ids.length ? parse<LossReport>(await redis.mget(ids.map(key.report))) : []
+  }
+
+  return {
+    sessions: {
+      get: (userId) => attempt('sessions.get', async () => {
+        const raw = await redis.get(key.session(userId))
+        return raw === null ? undefined : (JSON.parse(raw) as Session)
+      }),
+      save: (session) => attempt('sessions.save', async () => {
+        await redis.set(key.session(session.userId), JSON.stringify(session), 'EX', ttl(sessionTtlSeconds))
+      }),
+      delete: (userId) => attempt('sessions.delete', async () => {
+        await redis.del(key.session(userId))
+      }),
+    },
+    reports: {
+      nextSequence: (day) => attempt('reports.nextSequence', async () => {
+        const [n] = await exec(redis.multi().incr(key.seq(day)).expire(key.seq(day), SEQUENCE_TTL_SECONDS))
+        return Number(n)
+      }),
+      save: (report) => attempt('reports.save', async () => {
+        // A re-saved report may have moved district (or user): drop it from the old indexes in the same MULTI.
+        const old = await redis.get(key.report(report.id))
+        const tx = redis.multi()
+        if (old !== null) {
+          const prev = JSON.parse(old) as LossReport
+          tx.zrem(key.byUser(prev.userId), report.id).zrem(key.byDistrict(prev.district), report.id)
+        }
+        tx.set(key.report(report.id), JSON.stringify(report))
+          .zadd(key.byUser(report.userId), report.createdAt, report.id)
+          .zadd(key.byDistrict(report.district), report.createdAt, report.id)
+          .zadd(key.recent, report.createdAt, report.id)
+        await exec(tx)
+      }),
+      get: (id) => attempt('reports.get', async () => parse<LossReport>([await redis.get(key.report(id))])[0]),
+      // Equal scores come back in reverse id order, the memory store's tie-break.
+      listByUser: (userId) => attempt('reports.listByUser', async () => reportsAt(await redis.zrevrange(key.byUser(userId), 0, -1))),
+      listByDistrict: (district) =>
+        attempt('reports.listByDistrict', async () => reportsAt(await redis.zrevrange(key.byDistrict(district), 0, -1))),
+      listRecent: (limit) =>
+        attempt('reports.listRecent', async () => (limit > 0 ? reportsAt(await redis.zrevrange(key.recent, 0, limit - 1)) : [])),
+    },
+    outbox: {
+      add: (item) => attempt('outbox.add', async () => {
+        await exec(redis.multi().hset(key.outboxItems, item.id, JSON.stringify(item)).zadd(key.outboxDue, item.nextAttemptAt, item.id))
+      }),
+      due: (t, limit) => attempt('outbox.due', async () => {
+        if (limit <= 0) return []
+        const ids = await redis.zrangebyscore(key.outboxDue, '-inf', t, 'LIMIT', 0, limit)
+        return ids.length ? parse<OutboxItem>(await redis.hmget(key.outboxItems, ...ids)) : []
+      }),
+      update: (item) => attempt('outbox.update', async () => {
+        await redis.eval(UPDATE_OUTBOX, 2, key.outboxItems, key.outboxDue, item.id, JSON.stringify(item), item.nextAttemptAt)
+      }),
+      remove: (id) => attempt('outbox.remove', async () => {
+        await exec(redis.multi().hdel(key.outboxItems, id).zrem(key.outboxDue, id))
+      }),
+      size: () => attempt('outbox.size', () => redis.hlen(key.outboxItems)),
+    },
+    roster: {
+      replace: (entries) => attempt('roster.replace', async () => {
+        const byCode = new Map(entries.map((e) => [e.creditCode, JSON.stringify(e)]))
+        if (byCode.size === 0) {
+          await redis.del(key.roster)
+          return 0
+        }
+        // Written beside the live list and swapped in with RENAME, so readers see the old list or the new one,
+        // never half of it; the temp key expires if this instance dies half-way.
+        const tmp = `${prefix}roster:tmp:${randomUUID()}`
+        const fields = [...byCode]
+        const write = redis.pipeline()
+        for (let i = 0; i < fields.length; i += ROSTER_CHUNK) write.hset(tmp, Object.fromEntries(fields.slice(i, i + ROSTER_CHUNK)))
+        write.expire(tmp, ROSTER_TMP_TTL_SECONDS)
+        await exec(write)
+        await exec(redis.multi().rename(tmp, key.roster).persist(key.roster))
+        return byCode.size
+      }),
+      getByCode: (code) => attempt('roster.getByCode', async () => parse<RosterEntry>([await redis.hget(key.roster, code)])[0]),
+      all: () => attempt('roster.all', async () => parse<RosterEntry>(await redis.hvals(key.roster))),
+      size: () => attempt('roster.size', () => redis.hlen(key.roster)),
+    },
+    kv: {
+      setIfAbsent: (k, value, ttlSeconds) =>
+        attempt('kv.setIfAbsent', async () => (await redis.set(key.kv(k), value, 'EX', ttl(ttlSeconds), 'NX')) === 'OK'),
+      get: (k) => attempt('kv.get', async () => (await redis.get(key.kv(k))) ?? undefined),
+      set: (k, value, ttlSeconds) => attempt('kv.set', async () => {
+        await redis.set(key.kv(k), value, 'EX', ttl(ttlSeconds))
+      }),
+      delete: (k) => attempt('kv.delete', async () => {
+        await redis.del(key.kv(k))
+      }),
+    },
+    /*
+     * A lock per key (per user for turns), not WATCH/MULTI: a turn reads the session, runs async engine code
+     * (retrieval, maybe a model call, a report number) and only then writes the session back. Optimistic
+     * WATCH/MULTI would have to re-run the whole turn on conflict, sending the user's replies or notices twice;
+     * the lock instead makes the second message from the same user wait its turn on any instance.
+     */
+    runExclusive: async function runExclusive<T>(k: string, fn: () => Promise<T>): Promise<T> {
+      const lockKey = key.lock(k)
+      const token = randomUUID()
+      const deadline = now() + lockWaitMs
+      for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+        const got = await attempt('lock', () => redis.set(lockKey, token, 'PX', lockTtlMs, 'NX'))
+        if (got === 'OK') break
+        if (now() >= deadline) throw new StoreUnavailableError(`redis lock ${k}: still held after ${lockWaitMs} ms`)
+        await sleep(delay / 2 + Math.random() * (delay / 2))
+      }
+      try {
+        return await fn()
+      } finally {
+        // If Redis went away meanwhile the lock just expires after lockTtlMs; the turn's outcome stands.
+        await redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined)
+      }
+    },
+    async health() {
+      if (redis.status !== 'ready') return 'degraded'
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timed out')), HEALTH_TIMEOUT_MS)
+      })
+      try {
+        await Promise.race([redis.ping(), timeout])
+        return 'ok'
+      } catch {
+        return 'degraded'
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async close() {
+      if (redis.status === 'ready') {
+        try {
+          await redis.quit()
+          return
+        } catch {
+          // fall through: the connection is going anyway
+        }
+      }
+      redis.disconnect()
+    },
+  }
+}

@@ -1,0 +1,265 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { newSession, type Session } from '../../src/engine/types.js'
+import type { LossReport, OutboxItem, Store } from '../../src/store/types.js'
+
+/** Session expiry every store under the contract must be created with. */
+export const CONTRACT_SESSION_TTL_SECONDS = 1
+
+export interface StoreUnderTest {
+  store: Store
+  cleanup(): Promise<void>
+  /** Move the store's clock forward; stores without an injectable clock (Redis) leave it out and time really passes. */
+  advance?(ms: number): Promise<void>
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A clock for stores that take `now`. */
+export function fakeClock(start = Date.UTC(2026, 10, 26, 8)) {
+  let t = start
+  return { now: () => t, advance: async (ms: number) => void (t += ms) }
+}
+
+function report(id: string, over: Partial<LossReport> = {}): LossReport {
+  return {
+    id,
+    userId: 'u1',
+    channel: 'api',
+    district: '南山区',
+    status: 'received',
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    fields: { buyer: 'ACME Ltd', amountUsd: 12_000, notes: ['拖欠', '破产'] },
+    flags: [],
+    ...over,
+  }
+}
+
+function item(id: string, nextAttemptAt: number, over: Partial<OutboxItem> = {}): OutboxItem {
+  return { id, kind: 'notify-manager', payload: { reportId: 'BS1', to: ['m1'] }, attempts: 0, nextAttemptAt, createdAt: nextAttemptAt, ...over }
+}
+
+function session(userId: string, now = 1_000): Session {
+  const s = newSession(userId, now)
+  s.profile.district = '福田区'
+  s.flow = { name: 'loss-report', v: 1, step: 'buyer', data: { amount: 3 }, startedAt: now }
+  return s
+}
+
+/** The behaviour every Store implementation must share; makeStore builds a fresh, empty store each time. */
+export function storeContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  describe(`${name} store contract`, () => {
+    let h: StoreUnderTest
+    let store: Store
+    const advance = (ms: number) => (h.advance ? h.advance(ms) : sleep(ms))
+
+    beforeEach(async () => {
+      h = await makeStore()
+      store = h.store
+    })
+    afterEach(async () => {
+      await h.cleanup()
+    })
+
+    describe('sessions', () => {
+      it('returns what was saved, as a copy, until deleted', async () => {
+        expect(await store.sessions.get('nobody')).toBeUndefined()
+        const s = session('u1')
+        await store.sessions.save(s)
+        s.profile.district = 'changed after save'
+        const got = await store.sessions.get('u1')
+        expect(got).toEqual(session('u1'))
+        got!.profile.district = 'changed after get'
+        expect((await store.sessions.get('u1'))!.profile.district).toBe('福田区')
+        await store.sessions.delete('u1')
+        expect(await store.sessions.get('u1')).toBeUndefined()
+        await store.sessions.delete('u1') // deleting what is gone is fine
+      })
+
+      it('expires a session TTL after its last save', async () => {
+        await store.sessions.save(session('u1'))
+        await store.sessions.save(session('u2'))
+        await advance(600)
+        await store.sessions.save(session('u1')) // renews u1 only
+        await advance(600)
+        expect(await store.sessions.get('u1')).toBeDefined()
+        expect(await store.sessions.get('u2')).toBeUndefined()
+        await advance(600)
+        expect(await store.sessions.get('u1')).toBeUndefined()
+      })
+    })
+
+    describe('kv', () => {
+      it('setIfAbsent sets only once until the key is deleted or expires', async () => {
+        expect(await store.kv.setIfAbsent('msg:1', 'a', 1)).toBe(true)
+        expect(await store.kv.setIfAbsent('msg:1', 'b', 1)).toBe(false)
+        expect(await store.kv.get('msg:1')).toBe('a')
+        await store.kv.delete('msg:1')
+        expect(await store.kv.get('msg:1')).toBeUndefined()
+        expect(await store.kv.setIfAbsent('msg:1', 'c', 1)).toBe(true)
+        await advance(1100)
+        expect(await store.kv.get('msg:1')).toBeUndefined()
+        expect(await store.kv.setIfAbsent('msg:1', 'd', 60)).toBe(true)
+        expect(await store.kv.get('msg:1')).toBe('d')
+      })
+
+      it('gives a key to exactly one of many concurrent callers', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.kv.setIfAbsent('token-fetch', `c${i}`, 60)))
+        expect(results.filter(Boolean)).toHaveLength(1)
+      })
+
+      it('set overwrites and renews', async () => {
+        await store.kv.set('k', 'v1', 60)
+        await store.kv.set('k', 'v2', 60)
+        expect(await store.kv.get('k')).toBe('v2')
+        expect(await store.kv.setIfAbsent('k', 'v3', 60)).toBe(false)
+      })
+    })
+
+    describe('reports', () => {
+      it('numbers a day 1, 2, 3 and each day on its own', async () => {
+        expect(await store.reports.nextSequence('20261126')).toBe(1)
+        expect(await store.reports.nextSequence('20261126')).toBe(2)
+        expect(await store.reports.nextSequence('20261127')).toBe(1)
+        expect(await store.reports.nextSequence('20261126')).toBe(3)
+      })
+
+      it('never hands out a number twice under 50 concurrent calls', async () => {
+        const ns = await Promise.all(Array.from({ length: 50 }, () => store.reports.nextSequence('20261126')))
+        expect(new Set(ns).size).toBe(50)
+        expect([...ns].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+      })
+
+      it('saves, gets and lists newest first by user, district and overall', async () => {
+        expect(await store.reports.get('BS-none')).toBeUndefined()
+        await store.reports.save(report('BS-1', { createdAt: 1_000 }))
+        await store.reports.save(report('BS-2', { createdAt: 3_000, userId: 'u2', district: '福田区' }))
+        await store.reports.save(report('BS-3', { createdAt: 2_000 }))
+        await store.reports.save(report('BS-4', { createdAt: 4_000, userId: 'u2' }))
+        expect(await store.reports.get('BS-1')).toEqual(report('BS-1', { createdAt: 1_000 }))
+        const ids = (rs: LossReport[]) => rs.map((r) => r.id)
+        expect(ids(await store.reports.listByUser('u1'))).toEqual(['BS-3', 'BS-1'])
+        expect(ids(await store.reports.listByUser('u2'))).toEqual(['BS-4', 'BS-2'])
+        expect(ids(await store.reports.listByDistrict('南山区'))).toEqual(['BS-4', 'BS-3', 'BS-1'])
+        expect(ids(await store.reports.listByDistrict('福田区'))).toEqual(['BS-2'])
+        expect(await store.reports.listByUser('nobody')).toEqual([])
+        expect(ids(await store.reports.listRecent(3))).toEqual(['BS-4', 'BS-2', 'BS-3'])
+        expect(ids(await store.reports.listRecent(10))).toEqual(['BS-4', 'BS-2', 'BS-3', 'BS-1'])
+        expect(await store.reports.listRecent(0)).toEqual([])
+      })
+
+      it('breaks createdAt ties by id, highest first', async () => {
+        for (const id of ['BS-a', 'BS-c', 'BS-b']) await store.reports.save(report(id, { createdAt: 5_000 }))
+        expect((await store.reports.listRecent(10)).map((r) => r.id)).toEqual(['BS-c', 'BS-b', 'BS-a'])
+      })
+
+      it('re-saving a report replaces it in every index', async () => {
+        await store.reports.save(report('BS-1'))
+        const moved = report('BS-1', { status: 'in_review', district: '宝安区', updatedAt: 9_000 })
+        await store.reports.save(moved)
+        expect(await store.reports.get('BS-1')).toEqual(moved)
+        expect(await store.reports.listByDistrict('南山区')).toEqual([])
+        expect(await store.reports.listByDistrict('宝安区')).toEqual([moved])
+        expect(await store.reports.listByUser('u1')).toEqual([moved])
+        expect(await store.reports.listRecent(10)).toEqual([moved])
+      })
+
+      it('hands out copies', async () => {
+        const r = report('BS-1')
+        await store.reports.save(r)
+        r.flags.push('changed after save')
+        const got = (await store.reports.get('BS-1'))!
+        got.flags.push('changed after get')
+        expect((await store.reports.get('BS-1'))!.flags).toEqual([])
+      })
+    })
+
+    describe('outbox', () => {
+      it('gives due items oldest first, up to the limit', async () => {
+        await store.outbox.add(item('o3', 3_000))
+        await store.outbox.add(item('o1', 1_000, { lastError: 'timeout' }))
+        await store.outbox.add(item('o2', 2_000))
+        await store.outbox.add(item('o9', 9_000))
+        expect(await store.outbox.size()).toBe(4)
+        expect((await store.outbox.due(2_500, 10)).map((i) => i.id)).toEqual(['o1', 'o2'])
+        expect((await store.outbox.due(5_000, 2)).map((i) => i.id)).toEqual(['o1', 'o2'])
+        expect(await store.outbox.due(500, 10)).toEqual([])
+        expect((await store.outbox.due(1_000, 10))[0]).toEqual(item('o1', 1_000, { lastError: 'timeout' }))
+      })
+
+      it('update moves an item; remove drops it; neither creates one', async () => {
+        await store.outbox.add(item('o1', 1_000))
+        await store.outbox.add(item('o2', 2_000))
+        const retried = item('o1', 10_000, { attempts: 1, lastError: 'HTTP 500', createdAt: 1_000 })
+        await store.outbox.update(retried)
+        expect((await store.outbox.due(5_000, 10)).map((i) => i.id)).toEqual(['o2'])
+        expect(await store.outbox.due(10_000, 10)).toEqual([item('o2', 2_000), retried])
+        await store.outbox.remove('o2')
+        await store.outbox.update(item('o2', 3_000))
+        await store.outbox.remove('never-added')
+        expect(await store.outbox.size()).toBe(1)
+        expect((await store.outbox.due(20_000, 10)).map((i) => i.id)).toEqual(['o1'])
+      })
+    })
+
+    describe('roster', () => {
+      it('replaces the whole list and looks up by credit code', async () => {
+        const a = { name: '甲公司', creditCode: '91440300AAAAAAAAAA' }
+        const b = { name: '乙公司', creditCode: '91440300BBBBBBBBBB' }
+        const c = { name: '丙公司', creditCode: '91440300CCCCCCCCCC' }
+        expect(await store.roster.size()).toBe(0)
+        expect(await store.roster.replace([a, b])).toBe(2)
+        expect(await store.roster.getByCode(a.creditCode)).toEqual(a)
+        expect(await store.roster.replace([b, c, { ...c, name: '丙公司（更名）' }])).toBe(2)
+        expect(await store.roster.getByCode(a.creditCode)).toBeUndefined()
+        expect(await store.roster.getByCode(c.creditCode)).toEqual({ ...c, name: '丙公司（更名）' })
+        expect((await store.roster.all()).map((e) => e.creditCode).sort()).toEqual([b.creditCode, c.creditCode])
+        expect(await store.roster.size()).toBe(2)
+        expect(await store.roster.replace([])).toBe(0)
+        expect(await store.roster.all()).toEqual([])
+      })
+    })
+
+    describe('runExclusive', () => {
+      it('never lets two holders of one key overlap, and passes results and errors through', async () => {
+        let inside = 0
+        let overlaps = 0
+        const order: number[] = []
+        const holders = Array.from({ length: 5 }, (_, i) =>
+          store.runExclusive('user:u1', async () => {
+            inside++
+            if (inside > 1) overlaps++
+            await sleep(15)
+            order.push(i)
+            inside--
+            if (i === 2) throw new Error('flow failed')
+            return i
+          }),
+        )
+        const results = await Promise.allSettled(holders)
+        expect(overlaps).toBe(0)
+        expect(order).toHaveLength(5)
+        expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([0, 1, 'flow failed', 3, 4])
+        expect(await store.runExclusive('user:u1', async () => 'free again')).toBe('free again')
+      })
+
+      it('does not hold up other keys', async () => {
+        let release!: () => void
+        let entered!: () => void
+        const inside = new Promise<void>((resolve) => (entered = resolve))
+        const held = store.runExclusive('user:slow', () => {
+          entered()
+          return new Promise<void>((resolve) => (release = resolve))
+        })
+        await inside
+        expect(await store.runExclusive('user:other', async () => 'ran')).toBe('ran')
+        release()
+        await held
+      })
+    })
+
+    it('reports itself healthy', async () => {
+      expect(await store.health()).toBe('ok')
+    })
+  })
+}

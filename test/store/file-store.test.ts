@@ -1,0 +1,222 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { newSession } from '../../src/engine/types.js'
+import { createFileStore, type FileStoreOptions } from '../../src/store/file-store.js'
+import { StoreUnavailableError, type LossReport } from '../../src/store/types.js'
+import { CONTRACT_SESSION_TTL_SECONDS, fakeClock, storeContract } from './contract.js'
+
+const dirs: string[] = []
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-file-store-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+storeContract('file', async () => {
+  const clock = fakeClock()
+  const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, now: clock.now })
+  return { store, advance: clock.advance, cleanup: () => store.close() }
+})
+
+const report = (id: string, createdAt = 1_000): LossReport => ({
+  id,
+  userId: 'u1',
+  channel: 'wechat',
+  district: '南山区',
+  status: 'received',
+  createdAt,
+  updatedAt: createdAt,
+  fields: { buyer: 'ACME', amountUsd: 5_000 },
+  flags: ['超过90天'],
+})
+const entry = { name: '甲公司', creditCode: '91440300AAAAAAAAAA' }
+const open = (dataDir: string, over: Partial<FileStoreOptions> = {}) => createFileStore({ dataDir, sessionTtlSeconds: 3600, ...over })
+const journalLines = (dir: string) => readFileSync(join(dir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean)
+
+/** Write one of everything: what a restart must bring back. */
+async function fill(store: Awaited<ReturnType<typeof open>>) {
+  const s = newSession('u1', 1_000)
+  s.profile.district = '南山区'
+  await store.sessions.save(s)
+  await store.sessions.save(newSession('gone', 1_000))
+  await store.sessions.delete('gone')
+  await store.reports.nextSequence('20261126')
+  await store.reports.nextSequence('20261126')
+  await store.reports.save(report('BS20261126-0001'))
+  await store.outbox.add({ id: 'o1', kind: 'notify', payload: { to: 'm1' }, attempts: 0, nextAttemptAt: 5, createdAt: 1 })
+  await store.outbox.add({ id: 'o2', kind: 'notify', payload: {}, attempts: 0, nextAttemptAt: 6, createdAt: 2 })
+  await store.outbox.update({ id: 'o1', kind: 'notify', payload: { to: 'm1' }, attempts: 1, nextAttemptAt: 50, createdAt: 1, lastError: '500' })
+  await store.outbox.remove('o2')
+  await store.roster.replace([entry])
+}
+
+async function expectFilled(store: Awaited<ReturnType<typeof open>>) {
+  expect((await store.sessions.get('u1'))?.profile.district).toBe('南山区')
+  expect(await store.sessions.get('gone')).toBeUndefined()
+  expect(await store.reports.get('BS20261126-0001')).toEqual(report('BS20261126-0001'))
+  expect((await store.reports.listByDistrict('南山区')).map((r) => r.id)).toContain('BS20261126-0001')
+  expect(await store.reports.nextSequence('20261126')).toBe(3)
+  expect(await store.outbox.due(100, 10)).toEqual([
+    { id: 'o1', kind: 'notify', payload: { to: 'm1' }, attempts: 1, nextAttemptAt: 50, createdAt: 1, lastError: '500' },
+  ])
+  expect(await store.roster.getByCode(entry.creditCode)).toEqual(entry)
+}
+
+describe('file store on disk', () => {
+  it('keeps sessions, reports, sequences, outbox and roster across a clean restart', async () => {
+    const dir = tempDir()
+    const first = await open(dir)
+    await fill(first)
+    await first.close()
+    const second = await open(dir)
+    await expectFilled(second)
+    await second.close()
+  })
+
+  it('brings everything back from the journal alone, and after compaction from snapshot plus journal', async () => {
+    const dir = tempDir()
+    const store = await open(dir)
+    await store.reports.save(report('BS-before'))
+    await store.compact()
+    expect(statSync(join(dir, 'journal.jsonl')).size).toBe(0)
+    await fill(store)
+    expect(journalLines(dir).length).toBeGreaterThan(5)
+    await store.close()
+    const again = await open(dir)
+    await expectFilled(again)
+    expect(await again.reports.get('BS-before')).toBeDefined()
+    await again.close()
+  })
+
+  it('has a confirmed report and sequence in the journal before the call resolves', async () => {
+    const dir = tempDir()
+    const store = await open(dir)
+    await store.reports.save(report('BS-durable'))
+    expect(await store.reports.nextSequence('20261126')).toBe(1)
+    const records = journalLines(dir).map((l) => JSON.parse(l) as { op: string })
+    expect(records.map((r) => r.op)).toEqual(['report.save', 'seq'])
+    await store.close()
+  })
+
+  it('compacts by itself once the journal passes compactAfterBytes', async () => {
+    const dir = tempDir()
+    const store = await open(dir, { compactAfterBytes: 1 })
+    await store.reports.save(report('BS-1'))
+    await store.sessions.save(newSession('u1', 1))
+    await store.kv.set('not-persisted', 'x', 60)
+    // Compaction follows the write that crossed the threshold, after that write's caller is answered.
+    await vi.waitFor(() => expect(statSync(join(dir, 'journal.jsonl')).size).toBe(0))
+    expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).toContain('BS-1')
+    await store.close()
+  })
+
+  it('drops sessions that expired while it was stopped', async () => {
+    const dir = tempDir()
+    const clock = fakeClock()
+    const store = await open(dir, { sessionTtlSeconds: 60, now: clock.now })
+    await store.sessions.save(newSession('u1', clock.now()))
+    await store.close()
+    await clock.advance(61_000)
+    const again = await open(dir, { sessionTtlSeconds: 60, now: clock.now })
+    expect(await again.sessions.get('u1')).toBeUndefined()
+    await again.close()
+  })
+
+  it('skips a torn last journal line on start-up and keeps appending cleanly after it', async () => {
+    const dir = tempDir()
+    const store = await open(dir)
+    await fill(store)
+    await store.close()
+    const journal = join(dir, 'journal.jsonl')
+    appendFileSync(journal, `${JSON.stringify({ op: 'report.save', report: report('BS-ok', 2_000) })}\nnot json at all\n`)
+    appendFileSync(journal, '{"op":"report.save","report":{"id":"BS-torn","userId":"u1","chan')
+    const again = await open(dir)
+    await expectFilled(again)
+    expect(await again.reports.get('BS-ok')).toBeDefined()
+    expect(await again.reports.get('BS-torn')).toBeUndefined()
+    await again.reports.save(report('BS-after', 3_000))
+    for (const line of journalLines(dir).filter((l) => l !== 'not json at all')) expect(() => JSON.parse(line)).not.toThrow()
+    await again.close()
+    const third = await open(dir)
+    expect((await third.reports.listRecent(10)).map((r) => r.id)).toEqual(['BS-after', 'BS-ok', 'BS20261126-0001'])
+    await third.close()
+  })
+
+  it('loses nothing confirmed when its process is killed, and the next start takes over the dead lock', async () => {
+    const dir = tempDir()
+    const module = resolve('src/store/file-store.ts')
+    const code = `
+      import { createFileStore } from ${JSON.stringify(module)}
+      const store = await createFileStore({ dataDir: ${JSON.stringify(dir)}, sessionTtlSeconds: 3600 })
+      await store.sessions.save({ v: 1, userId: 'u-killed', createdAt: 1, updatedAt: 1, profile: { district: '宝安区' } })
+      await store.reports.save(${JSON.stringify(report('BS-killed'))})
+      await store.outbox.add({ id: 'o-killed', kind: 'notify', payload: {}, attempts: 0, nextAttemptAt: 1, createdAt: 1 })
+      console.log('saved ' + (await store.reports.nextSequence('20261126')))
+      setInterval(() => {}, 1000)
+    `
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    await new Promise<void>((done, fail) => {
+      child.stdout.on('data', () => out.includes('saved') && done())
+      child.on('exit', () => fail(new Error(`child exited early: ${out}`)))
+    })
+    await expect(open(dir)).rejects.toThrow(/in use by process/)
+    const exited = new Promise((done) => child.on('exit', done))
+    child.kill('SIGKILL')
+    await exited
+    const store = await open(dir)
+    expect((await store.sessions.get('u-killed'))?.profile.district).toBe('宝安区')
+    expect(await store.reports.get('BS-killed')).toEqual(report('BS-killed'))
+    expect(await store.outbox.size()).toBe(1)
+    expect(await store.reports.nextSequence('20261126')).toBe(2)
+    await store.close()
+  })
+
+  it('refuses a second live store on the same directory until the first closes', async () => {
+    const dir = tempDir()
+    const first = await open(dir)
+    const second = open(dir)
+    await expect(second).rejects.toBeInstanceOf(StoreUnavailableError)
+    await expect(second).rejects.toThrow(/in use by process/)
+    await first.close()
+    const third = await open(dir)
+    await third.close()
+  })
+
+  it('refuses a lock held by another live process and takes over one from a dead pid', async () => {
+    const dir = tempDir()
+    const lock = join(dir, 'store.lock')
+    const sleeper = spawn('sleep', ['30'])
+    try {
+      writeFileSync(lock, JSON.stringify({ pid: sleeper.pid, host: hostname(), token: 'other' }))
+      await expect(open(dir)).rejects.toThrow(new RegExp(`in use by process ${sleeper.pid}`))
+    } finally {
+      sleeper.kill()
+    }
+    const deadPid = spawnSync('true').pid
+    writeFileSync(lock, JSON.stringify({ pid: deadPid, host: hostname(), token: 'dead' }))
+    const store = await open(dir)
+    expect(readFileSync(lock, 'utf8')).toContain(String(process.pid))
+    await store.close()
+    expect(() => statSync(lock)).toThrow()
+  })
+
+  it('answers StoreUnavailableError once closed, and when the data directory cannot be made', async () => {
+    const dir = tempDir()
+    const store = await open(dir)
+    await store.close()
+    await expect(store.reports.save(report('BS-late'))).rejects.toBeInstanceOf(StoreUnavailableError)
+    expect(await store.health()).toBe('degraded')
+    const notADir = join(dir, 'file')
+    writeFileSync(notADir, '')
+    await expect(open(join(notADir, 'data'))).rejects.toBeInstanceOf(StoreUnavailableError)
+  })
+})

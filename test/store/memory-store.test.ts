@@ -1,0 +1,8 @@
+import { createMemoryStore } from '../../src/store/memory-store.js'
+import { CONTRACT_SESSION_TTL_SECONDS, fakeClock, storeContract } from './contract.js'
+
+storeContract('memory', async () => {
+  const clock = fakeClock()
+  const store = createMemoryStore({ sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, now: clock.now })
+  return { store, advance: clock.advance, cleanup: () => store.close() }
+})
