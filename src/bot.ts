@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import { createEngine, type Engine } from './engine/engine.js'
 import type { Skill } from './engine/skill.js'
+import { createClaimSkill } from './flows/claim/claim-skill.js'
+import { createClaimStatusSkill } from './flows/claim/status-skill.js'
 import { createContactsSkill } from './flows/contacts.js'
 import { createCoverageSkill } from './flows/coverage.js'
 import { createEligibilitySkill } from './flows/eligibility.js'
@@ -14,7 +16,7 @@ import { createPlaceResolver, type PlaceResolver } from './policy/places.js'
 import { createAnalyzer, type Analyzer } from './rag/analyzer.js'
 import { createRetriever, type Retriever } from './rag/retriever.js'
 import type { Segmenter } from './rag/segmenter.js'
-import type { Store } from './store/types.js'
+import type { LossReport, Store } from './store/types.js'
 
 export interface BotDeps {
   knowledge: Knowledge
@@ -22,6 +24,8 @@ export interface BotDeps {
   store: Store
   logger: Logger
   now?: () => number
+  /** Called once a loss report is stored (queue the manager's notice); the default only logs. */
+  onReportConfirmed?: (report: LossReport) => Promise<boolean>
 }
 
 export interface Bot {
@@ -34,13 +38,19 @@ export interface Bot {
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */
-export function createBot({ knowledge, segmenter, store, logger, now }: BotDeps): Bot {
+export function createBot({ knowledge, segmenter, store, logger, now, onReportConfirmed }: BotDeps): Bot {
   const analyzer = createAnalyzer({ segmenter, synonymGroups: knowledge.synonyms.groups })
   const retriever = createRetriever(knowledge, analyzer)
   const places = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
-  const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：拨打理赔服务电话 ${claimsPhone}。`
+  const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`
+  const onConfirmed =
+    onReportConfirmed ??
+    (async (r: LossReport) => {
+      logger.info({ report: r.id, district: r.district }, 'report stored; no notification configured')
+      return false
+    })
 
   // Routing order matters: the first skill whose detect() matches takes the turn; Q&A takes the rest.
   // Answers computed by rules come before retrieval so numbers are never left to ranking.
@@ -48,6 +58,8 @@ export function createBot({ knowledge, segmenter, store, logger, now }: BotDeps)
   skills.push(
     createMenuSkill(() => [qa, ...skills]),
     createMoreDetailSkill({ knowledge }),
+    createClaimStatusSkill({ knowledge, reports: store.reports }),
+    createClaimSkill({ knowledge, places, reports: store.reports, onConfirmed, logger }),
     createRosterSkill({ knowledge, roster: store.roster }),
     createEligibilitySkill({ knowledge }),
     createPayoutSkill({ knowledge, reportHint }),

@@ -11,6 +11,10 @@ const bot = await buildNodeBot(config).catch((err: Error) => {
 })
 const app = createApp({ engine: bot.engine, store: bot.store, logger: bot.logger, maxTextLength: config.MAX_TEXT_LENGTH })
 
+// Deliver queued notices now (left over from before a restart) and keep retrying the ones that fail.
+bot.outbox?.start(config.NOTIFY_RETRY_SECONDS * 1000)
+void bot.outbox?.drain().catch(() => undefined)
+
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   bot.logger.info({ port: info.port, readyMs: Math.round(performance.now() - startedAt) }, 'tongbao bot ready')
 })
@@ -18,6 +22,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
 async function shutdown(signal: string) {
   bot.logger.info({ signal }, 'shutting down')
   server.close()
+  bot.outbox?.stop()
   await bot.store.close()
   process.exit(0)
 }

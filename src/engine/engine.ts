@@ -37,10 +37,20 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
       } else {
         const replies = await owner.resume(ctx)
         if (replies) return replies
+        const kept = ctx.session.flow
+        if (kept && owner.reminder) {
+          const answer = await route(ctx)
+          ctx.session.flow = kept
+          return [...answer, text(owner.reminder(ctx))]
+        }
       }
     }
+    return [...notes, ...(await route(ctx))]
+  }
+
+  async function route(ctx: TurnContext): Promise<Reply[]> {
     const skill = skills.find((s) => s.detect(ctx)) ?? otherwise
-    return [...notes, ...(await skill.handle(ctx))]
+    return skill.handle(ctx)
   }
 
   return {

@@ -27,4 +27,9 @@ export interface Skill {
    * message (a policy question mid-form); the flow stays for the next turn.
    */
   resume?(ctx: TurnContext): Promise<Reply[] | undefined> | Reply[] | undefined
+  /**
+   * A sticky flow survives a detour: when resume() lets another skill answer, the flow is put back afterwards
+   * (even if that skill started a small flow of its own) and this line is added to the answer.
+   */
+  reminder?(ctx: TurnContext): string
 }

@@ -4,7 +4,7 @@ import { formatUsd } from '../policy/amount.js'
 
 /** A message that asks something rather than answering the bot's question. */
 export function looksLikeQuestion(norm: string): boolean {
-  return /[?？]|吗|呢|怎么|如何|什么|哪|为什么|是否|能不能|可不可以|多少|几/.test(norm)
+  return /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|多少|几/.test(norm)
 }
 
 /** Manager names and phones for a district, as the knowledge base lists them. */

@@ -1,0 +1,255 @@
+import type { Logger } from 'pino'
+import type { Skill, TurnContext } from '../../engine/skill.js'
+import { text, type FlowState, type Reply } from '../../engine/types.js'
+import type { Knowledge } from '../../knowledge/knowledge.js'
+import type { PlaceResolver } from '../../policy/places.js'
+import type { LossReport, ReportStore } from '../../store/types.js'
+import { looksLikeQuestion, managersOf } from '../shared.js'
+import { extractFacts } from './extract.js'
+import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
+import { claimFlags, indemnityLine, summaryLines } from './summary.js'
+
+export const CLAIM_FLOW = 'claim'
+/** Bump when ClaimData changes shape; an old draft then restarts politely instead of breaking. */
+export const CLAIM_FLOW_VERSION = 1
+/** After this long away, the user is asked whether to continue the draft. */
+const RESUME_PROMPT_AFTER_MS = 30 * 60 * 1000
+
+const START = /(我要|我想|想要|要|帮我|申请|需要|想|准备)(在线)?(报损|报案|理赔|索赔)|^(报损|报案|在线报损|我要报损)[。.!！]?$|申请(理赔|索赔)|提出索赔|登记损失/
+const CANCEL = /^(取消|不报了|算了|不填了|退出|放弃|取消报损|取消报案)[。.!！]*$/
+const BACK = /^(上一步|返回上一步|上一题|返回|后退)[。.!！]*$/
+const CONTINUE = /^(继续|接着填|继续填|继续吧|好|好的|是|嗯)[。.!！]*$/
+const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
+const CONFIRM = /^(确认|确认提交|提交|确定|是|对|没问题|无误|正确|ok|好的?)[。.!！]*$/i
+const CORRECTION = /^(?:把|将)?(.{1,12}?)(?:改成|改为|更正为|修改为|换成|应该是|应为)[:：]?\s*(.+)$/
+const EDIT = /^(?:修改|更改|改一下|改)(.{1,12})$/
+// Free-text answers are taken whole; scanning them for other facts would misread a company or buyer name.
+const FREE_TEXT = new Set<SlotKey>(['company', 'contactName', 'description', 'issuingBank', 'creditCode', 'phone', 'policyNo'])
+
+interface ClaimData {
+  slots: ClaimSlots
+  history: SlotKey[]
+  /** Where to go after a correction asked from the summary. */
+  returnTo?: 'confirm'
+  paused?: string
+  [k: string]: unknown
+}
+
+export interface ClaimDeps {
+  knowledge: Knowledge
+  places: PlaceResolver
+  reports: ReportStore
+  /** Queue the manager's notice; resolves true when a notice was queued. */
+  onConfirmed: (report: LossReport) => Promise<boolean>
+  logger: Logger
+}
+
+/** The guided loss report: one question at a time, several facts per message, corrections, cancel, resume, confirm. */
+export function createClaimSkill({ knowledge, places, reports, onConfirmed, logger }: ClaimDeps): Skill {
+  const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
+  const deps = (ctx: TurnContext): FieldDeps => ({ knowledge, places, now: ctx.now })
+  const data = (flow: FlowState) => flow.data as ClaimData
+
+  function nextKey(s: ClaimSlots): SlotKey | undefined {
+    return FIELDS.find((f) => (!f.applies || f.applies(s)) && s[f.key] === undefined)?.key
+  }
+
+  function prompt(ctx: TurnContext, key: SlotKey, s: ClaimSlots): string {
+    return FIELD_BY_KEY.get(key)!.prompt(deps(ctx), s)
+  }
+
+  function summary(ctx: TurnContext, s: ClaimSlots): string {
+    const lines = ['请核对报损信息：', ...summaryLines(deps(ctx), s)]
+    const pay = indemnityLine(knowledge, s)
+    if (pay) lines.push(`预计赔付：${pay}`)
+    const flags = claimFlags(knowledge, s)
+    if (flags.length) lines.push(`需要提醒：${flags.join('；')}。报案照常受理，客户经理会和您核实。`)
+    lines.push('无误请回复“确认”提交；要改某项，直接说“金额改成13万美元”；回复“取消”放弃。')
+    return lines.join('\n')
+  }
+
+  /** Move to the next question, or to the summary when the form is complete. */
+  function advance(ctx: TurnContext, d: ClaimData, lead: string[] = []): Reply[] {
+    const flow = ctx.session.flow!
+    const key = d.returnTo === 'confirm' ? undefined : nextKey(d.slots)
+    if (!key || d.returnTo === 'confirm') {
+      if (nextKey(d.slots)) {
+        // A correction from the summary can open a new question (L/C → issuing bank).
+        const k = nextKey(d.slots)!
+        flow.step = k
+        return [text([...lead, prompt(ctx, k, d.slots)].join('\n'))]
+      }
+      delete d.returnTo
+      flow.step = 'confirm'
+      return [text([...lead, summary(ctx, d.slots)].join('\n'))]
+    }
+    flow.step = key
+    return [text([...lead, prompt(ctx, key, d.slots)].join('\n'))]
+  }
+
+  /** Newly raised flags, said kindly as soon as the fact that raises them is given. */
+  function newFlags(before: string[], s: ClaimSlots): string[] {
+    return claimFlags(knowledge, s)
+      .filter((f) => !before.includes(f))
+      .map((f) => `提示：${f}，可能影响理赔。报案照常受理，客户经理会和您核实。`)
+  }
+
+  function merge(d: ClaimData, facts: ClaimSlots): string[] {
+    const noted: string[] = []
+    for (const [k, v] of Object.entries(facts) as Array<[SlotKey, unknown]>) {
+      if (v === undefined || d.slots[k] !== undefined) continue
+      ;(d.slots as Record<string, unknown>)[k] = v
+      d.history.push(k)
+      noted.push(FIELD_BY_KEY.get(k)!.label)
+    }
+    return noted
+  }
+
+  function start(ctx: TurnContext): Reply[] {
+    const d: ClaimData = { slots: {}, history: [] }
+    if (ctx.session.profile.district) d.slots.district = ctx.session.profile.district
+    ctx.session.flow = { name: CLAIM_FLOW, v: CLAIM_FLOW_VERSION, step: 'company', data: d, startedAt: ctx.now }
+    const noted = merge(d, extractFacts(ctx.text, deps(ctx)))
+    const lead = ['好的，我来帮您在线登记报损，一次问一项。随时可以回复“上一步”“取消”，或直接说“金额改成…”来更正。']
+    if (noted.length) lead.push(`已记下：${noted.join('、')}。`)
+    return advance(ctx, d, [...lead, ...newFlags([], d.slots)])
+  }
+
+  async function submit(ctx: TurnContext, d: ClaimData): Promise<Reply[]> {
+    const s = d.slots
+    const day = chinaDate(ctx.now)
+    const seq = await reports.nextSequence(day)
+    const report: LossReport = {
+      id: `BS${day}-${String(seq).padStart(4, '0')}`,
+      userId: ctx.message.userId,
+      channel: ctx.message.channel,
+      district: s.district!,
+      status: 'received',
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+      fields: { ...s, summary: summaryLines(deps(ctx), s), indemnity: indemnityLine(knowledge, s) },
+      flags: claimFlags(knowledge, s),
+    }
+    await reports.save(report)
+    delete ctx.session.flow
+    ctx.session.profile.district = s.district
+    let notified = false
+    try {
+      notified = await onConfirmed(report)
+    } catch (err) {
+      // The report is stored; the user still gets a number and the manager's phone.
+      logger.error({ err: (err as Error).message, report: report.id }, 'could not queue the report notice')
+    }
+    const manager = `${report.district}的客户经理（${managersOf(knowledge, report.district)}）`
+    const next = notified ? `我们已通知${manager}，会尽快与您联系。` : `请同时联系${manager}，告知报案编号。`
+    return [
+      text(`报损已受理，报案编号：${report.id}\n${next}\n理赔服务电话：${claimsPhone}\n查询进度请回复“我的报案”或“查询报案 ${report.id}”。`),
+    ]
+  }
+
+  function correct(ctx: TurnContext, d: ClaimData, key: SlotKey, value: string): Reply[] {
+    const field = FIELD_BY_KEY.get(key)!
+    const parsed = field.parse(value, deps(ctx), d.slots)
+    if (!parsed.ok) return [text(parsed.error)]
+    const before = claimFlags(knowledge, d.slots)
+    ;(d.slots as Record<string, unknown>)[key] = parsed.value
+    if (key === 'lc' && parsed.value === false) delete d.slots.issuingBank
+    const lead = [`已更正${field.label}：${(field.show as (v: unknown, f: FieldDeps) => string)(parsed.value, deps(ctx))}`, ...newFlags(before, d.slots)]
+    if (ctx.session.flow!.step === 'confirm') d.returnTo = 'confirm'
+    return advance(ctx, d, lead)
+  }
+
+  function fieldNamed(name: string): SlotKey | undefined {
+    const n = name.replace(/^(把|将)|的$/g, '').trim()
+    let best: { key: SlotKey; len: number } | undefined
+    for (const f of FIELDS) for (const a of f.aliases) if (n.includes(a) && (!best || a.length > best.len)) best = { key: f.key, len: a.length }
+    return best?.key
+  }
+
+  return {
+    key: CLAIM_FLOW,
+    menuLabel: '在线报损（买家不付款、拒收等）',
+    flowVersion: CLAIM_FLOW_VERSION,
+    detect: (ctx) => START.test(ctx.norm) && !/怎么|如何|流程|需要什么|要什么|哪些材料|多久/.test(ctx.norm),
+    start,
+    handle: start,
+    reminder: (ctx) => `（您的报损还没填完。回复“继续”接着填，回复“取消”放弃。）`,
+    async resume(ctx) {
+      const flow = ctx.session.flow!
+      const d = data(flow)
+      const t = ctx.norm
+
+      if (CANCEL.test(t)) {
+        delete ctx.session.flow
+        return [text('已取消本次报损，填写的内容没有保存。需要时回复“报损”重新开始。')]
+      }
+      if (flow.step !== 'resume' && ctx.now - ctx.session.updatedAt > RESUME_PROMPT_AFTER_MS && !CONTINUE.test(t)) {
+        d.paused = flow.step
+        flow.step = 'resume'
+        // Back after a while with a question: answer it; the reminder mentions the draft.
+        if (looksLikeQuestion(t)) return undefined
+        const filled = Object.keys(d.slots).length
+        return [text(`您有一份未完成的报损（已填${filled}项），继续吗？回复“继续”接着填，回复“取消”放弃。`)]
+      }
+      if (flow.step === 'resume') {
+        if (CONTINUE.test(t)) {
+          flow.step = d.paused ?? nextKey(d.slots) ?? 'confirm'
+          delete d.paused
+          return flow.step === 'confirm' ? [text(summary(ctx, d.slots))] : [text(`好的，我们接着填。\n${prompt(ctx, flow.step as SlotKey, d.slots)}`)]
+        }
+        return undefined
+      }
+      if (CONTINUE_WORD.test(t) && flow.step !== 'confirm') {
+        return [text(prompt(ctx, flow.step as SlotKey, d.slots))]
+      }
+      if (BACK.test(t)) {
+        const prev = d.history.pop()
+        if (!prev) return [text(`已经是第一个问题了。\n${prompt(ctx, flow.step as SlotKey, d.slots)}`)]
+        delete d.slots[prev]
+        if (prev === 'lc') delete d.slots.issuingBank
+        delete d.returnTo
+        flow.step = prev
+        return [text(`好的，回到上一步。\n${prompt(ctx, prev, d.slots)}`)]
+      }
+      const fix = CORRECTION.exec(ctx.text.trim())
+      const fixKey = fix && fieldNamed(fix[1]!)
+      if (fix && fixKey) return correct(ctx, d, fixKey, fix[2]!)
+      const edit = EDIT.exec(ctx.text.trim())
+      const editKey = edit && fieldNamed(edit[1]!)
+      if (editKey) {
+        if (flow.step === 'confirm') d.returnTo = 'confirm'
+        flow.step = editKey
+        return [text(`好的，请重新填写${FIELD_BY_KEY.get(editKey)!.label}。\n${prompt(ctx, editKey, d.slots)}`)]
+      }
+
+      if (flow.step === 'confirm') {
+        if (CONFIRM.test(t)) return submit(ctx, d)
+        if (looksLikeQuestion(t)) return undefined
+        return [text('请回复“确认”提交，或说明要改哪一项（例如“电话改成13800138000”），回复“取消”放弃。')]
+      }
+
+      const key = flow.step as SlotKey
+      const field = FIELD_BY_KEY.get(key)
+      if (!field) return advance(ctx, d)
+      const before = claimFlags(knowledge, d.slots)
+      const facts = FREE_TEXT.has(key) ? {} : extractFacts(ctx.text, deps(ctx))
+      const fromFacts = facts[key]
+      const parsed = fromFacts !== undefined ? { ok: true as const, value: fromFacts } : field.parse(ctx.text, deps(ctx), d.slots)
+      if (!parsed.ok) {
+        // A policy question in the middle of the form: answer it and keep the form.
+        if (looksLikeQuestion(t)) return undefined
+        return [text(parsed.error)]
+      }
+      ;(d.slots as Record<string, unknown>)[key] = parsed.value
+      d.history.push(key)
+      const noted = merge(d, facts)
+      const lead = noted.length ? [`已记下：${noted.join('、')}。`] : []
+      return advance(ctx, d, [...lead, ...newFlags(before, d.slots)])
+    },
+  }
+}
+
+/** YYYYMMDD in China time, for report numbers. */
+export function chinaDate(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600 * 1000).toISOString().slice(0, 10).replace(/-/g, '')
+}
