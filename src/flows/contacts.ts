@@ -19,7 +19,7 @@ export function createContactsSkill({ knowledge }: { knowledge: Knowledge }): Sk
     key: 'contacts',
     detect: (ctx) => ASKS_PHONE.test(ctx.norm),
     handle: function answerContacts(ctx) {
-      if (CLAIMS.test(ctx.norm)) return [text(show([c.claimsHotline]))]
+      if (CLAIMS.test(ctx.norm)) return [text(`${show([c.claimsHotline])}\n也可以回复“报损”，由我在线登记。`)]
       if (SINGLE_WINDOW.test(ctx.norm)) return [text(show([c.singleWindowSupport]))]
       return [text(`${show([c.policyHotlines, c.singleWindowSupport, c.claimsHotline])}\n\n各区客户经理的电话，请告诉我您公司所在的区。`)]
     },
