@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Store } from '../store/types.js'
 import { StoreUnavailableError } from '../store/types.js'
+import { maskPersonalData } from '../text/mask.js'
 import { normalize } from '../text/normalize.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, text, type InboundMessage, type Reply } from './types.js'
@@ -61,6 +62,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
           const stored = await store.sessions.get(message.userId)
           const session = stored && stored.v === SESSION_VERSION ? stored : newSession(message.userId, t)
           const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+          logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')
           const replies = await turn(ctx)
           session.updatedAt = t
           await store.sessions.save(session)
