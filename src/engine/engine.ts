@@ -20,7 +20,8 @@ export interface Engine {
   handle(message: InboundMessage): Promise<Reply[]>
 }
 
-const STORE_DOWN = '系统繁忙，暂时无法保存您的对话，请稍后再试。政策问题可以直接提问。'
+const STORE_DOWN = '系统暂时无法保存对话，这一步请稍后再试。政策问题、客户经理查询可以照常提问。'
+const NO_MEMORY = '（系统暂时记不住上下文，回答时请把情况在一句话里说全。）'
 const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，请重新开始。'
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
@@ -54,6 +55,25 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
     return skill.handle(ctx)
   }
 
+  /**
+   * The store is down: answer what needs no memory (policy Q&A, routing, rules) from a blank session.
+   * Anything that would start or continue a multi-turn flow, or read stored data, says it is unavailable.
+   */
+  async function statelessTurn(message: InboundMessage, t: number): Promise<Reply[]> {
+    const session = newSession(message.userId, t)
+    const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+    try {
+      const replies = await turn(ctx)
+      if (!session.flow) return replies
+      // A form cannot run without memory; a one-question follow-up still helps if the user says it all at once.
+      if (byKey.get(session.flow.name)?.reminder) return [text(STORE_DOWN)]
+      return [...replies, text(NO_MEMORY)]
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) return [text(STORE_DOWN)]
+      throw err
+    }
+  }
+
   return {
     handle: async function handleMessage(message) {
       const t = message.receivedAt ?? now()
@@ -69,11 +89,9 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
           return replies
         })
       } catch (err) {
-        if (err instanceof StoreUnavailableError) {
-          logger.warn({ err: err.message, channel: message.channel }, 'store unavailable')
-          return [text(STORE_DOWN)]
-        }
-        throw err
+        if (!(err instanceof StoreUnavailableError)) throw err
+        logger.warn({ err: err.message, channel: message.channel }, 'store unavailable; answering without the session')
+        return statelessTurn(message, t)
       }
     },
   }
