@@ -15,6 +15,7 @@ export const configSchema = z.object({
   SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
   MAX_TEXT_LENGTH: z.coerce.number().int().positive().default(1000),
   REDIS_URL: optional,
+  REDIS_KEY_PREFIX: z.string().min(1).default('tb:'),
   NOTIFY_WEBHOOK_URL: optional,
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().positive().default(30),
   OPENAI_API_KEY: optional,

@@ -13,7 +13,7 @@ export async function buildStore(config: Config, logger: Logger): Promise<Store>
     // "temporarily unavailable" and /healthz says degraded.
     await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis unreachable at start-up; will keep trying'))
     logger.info({ store: 'redis' }, 'store ready')
-    return createRedisStore({ redis, sessionTtlSeconds: config.SESSION_TTL_SECONDS })
+    return createRedisStore({ redis, prefix: config.REDIS_KEY_PREFIX, sessionTtlSeconds: config.SESSION_TTL_SECONDS })
   }
   const store = await createFileStore({ dataDir: config.DATA_DIR, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger })
   logger.info({ store: 'file', dataDir: config.DATA_DIR }, 'store ready')

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { tmpdir } from 'node:os'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newSession } from '../../src/engine/types.js'
@@ -8,6 +6,7 @@ import { createRedisClient } from '../../src/store/redis-client.js'
 import { createRedisStore } from '../../src/store/redis-store.js'
 import { StoreUnavailableError, type Store } from '../../src/store/types.js'
 import { silentLogger } from '../helpers/bot.js'
+import { privateRedis } from '../helpers/redis-server.js'
 import { freePort } from '../helpers/server.js'
 import { CONTRACT_SESSION_TTL_SECONDS, storeContract } from './contract.js'
 
@@ -114,39 +113,17 @@ describe('redis store shared by two instances', () => {
 })
 
 describe('redis store through a Redis outage', () => {
-  let server: ChildProcess | undefined
   let port: number
-
-  async function startRedis(): Promise<void> {
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout!.on('data', (d) => {
-        out += d
-        if (out.includes('Ready to accept connections')) resolve()
-      })
-      proc.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)))
-      proc.on('error', reject)
-    })
-    server = proc
-  }
-
-  async function stopRedis(): Promise<void> {
-    const proc = server
-    server = undefined
-    if (!proc || proc.exitCode !== null) return
-    const exited = new Promise((resolve) => proc.on('exit', resolve))
-    proc.kill('SIGTERM')
-    await exited
-  }
+  let redisServer: ReturnType<typeof privateRedis>
+  const startRedis = () => redisServer.start()
+  const stopRedis = () => redisServer.stop()
 
   beforeAll(async () => {
     port = await freePort()
+    redisServer = privateRedis(port)
     await startRedis()
   })
-  afterAll(stopRedis)
+  afterAll(() => stopRedis())
 
   it('rejects fast with StoreUnavailableError while Redis is down and recovers by itself', async () => {
     const store = createRedisStore({ redis: await connect(`redis://127.0.0.1:${port}/0`), sessionTtlSeconds: 60 })
