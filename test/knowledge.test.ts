@@ -8,7 +8,7 @@ function files(): KnowledgeFiles {
   return out
 }
 
-const seed = readFileSync('../shared/seed/000_1e9da6886afbe809.txt', 'utf8').replace(/\s+/g, '')
+const seed = readFileSync('knowledge/source/policy-brief.txt', 'utf8').replace(/\s+/g, '')
 
 describe('knowledge base', () => {
   it('loads every section with a stable id and a title', () => {
