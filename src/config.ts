@@ -25,6 +25,9 @@ export const configSchema = z.object({
   WECHAT_APP_ID: optional,
   WECHAT_APP_SECRET: optional,
   WECHAT_ENCODING_AES_KEY: optional,
+  /** The key before the last rotation, still accepted while WeChat switches over. */
+  WECHAT_ENCODING_AES_KEY_PREVIOUS: optional,
+  WECHAT_REPLY_BUDGET_MS: z.coerce.number().int().positive().max(4800).default(4500),
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
 })
 

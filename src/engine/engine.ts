@@ -30,27 +30,31 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
 
   async function turn(ctx: TurnContext): Promise<Reply[]> {
     const flow = ctx.session.flow
-    const notes: Reply[] = []
-    if (flow) {
-      const owner = byKey.get(flow.name)
-      if (!owner?.resume || owner.flowVersion !== flow.v) {
-        delete ctx.session.flow
-        notes.push(text(FLOW_RESET))
-      } else {
-        const replies = await owner.resume(ctx)
-        if (replies) return replies
-        const kept = ctx.session.flow
-        if (kept && owner.reminder) {
-          const answer = await route(ctx)
-          ctx.session.flow = kept
-          return [...answer, text(owner.reminder(ctx))]
-        }
-      }
+    if (!flow) return route(ctx)
+    const owner = byKey.get(flow.name)
+    if (!owner?.resume || owner.flowVersion !== flow.v) {
+      delete ctx.session.flow
+      return [text(FLOW_RESET), ...(await route(ctx))]
     }
-    return [...notes, ...(await route(ctx))]
+    const intent = ctx.message.intent
+    // A menu click goes to its skill; only the flow's own button lets the flow handle it.
+    if (!intent || intent === flow.name) {
+      const replies = intent ? await (owner.start ?? owner.handle)(ctx) : await owner.resume(ctx)
+      if (replies) return replies
+    }
+    const kept = ctx.session.flow
+    if (kept && owner.reminder) {
+      // A sticky flow (the loss report) survives the detour, whatever the other skill did with the session.
+      const answer = await route(ctx)
+      ctx.session.flow = kept
+      return [...answer, text(owner.reminder(ctx))]
+    }
+    return route(ctx)
   }
 
   async function route(ctx: TurnContext): Promise<Reply[]> {
+    const chosen = ctx.message.intent && (byKey.get(ctx.message.intent) ?? (otherwise.key === ctx.message.intent ? otherwise : undefined))
+    if (chosen) return (chosen.start ?? chosen.handle)(ctx)
     const skill = skills.find((s) => s.detect(ctx)) ?? otherwise
     return skill.handle(ctx)
   }

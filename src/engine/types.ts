@@ -4,6 +4,8 @@ export interface InboundMessage {
   userId: string
   text: string
   msgId?: string
+  /** A menu button or event that names a skill to start ("claim", "menu"…), instead of reading the text. */
+  intent?: string
   /** Milliseconds since epoch; defaults to now. */
   receivedAt?: number
 }

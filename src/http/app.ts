@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type { Engine } from '../engine/engine.js'
 import type { Store } from '../store/types.js'
+import type { WeChatRouteOptions } from '../channels/wechat/route.js'
+import { wechatRoute } from '../channels/wechat/route.js'
 import { chatRoute } from './chat/route.js'
 import { HttpError } from './errors.js'
 
@@ -13,10 +15,12 @@ export interface AppDeps {
   maxTextLength: number
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number
+  /** Mounts /wechat when given (WECHAT_TOKEN set). */
+  wechat?: Omit<WeChatRouteOptions, 'engine' | 'store' | 'logger'>
 }
 
 /** Build the HTTP app over Fetch Request/Response only, so Node and Workers share it. */
-export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes = 16 * 1024 }: AppDeps): Hono {
+export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes = 16 * 1024, wechat }: AppDeps): Hono {
   const app = new Hono()
 
   app.use(
@@ -35,6 +39,7 @@ export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes =
   })
 
   app.route('/api/chat', chatRoute({ engine, maxTextLength }))
+  if (wechat) app.route('/wechat', wechatRoute({ ...wechat, engine, store, logger }))
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: '没有这个地址' } }, 404))
 

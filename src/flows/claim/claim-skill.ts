@@ -106,6 +106,14 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
   }
 
   function start(ctx: TurnContext): Reply[] {
+    const draft = ctx.session.flow?.name === CLAIM_FLOW ? ctx.session.flow : undefined
+    if (draft) {
+      // Asked to start again with a draft open: offer it rather than wiping what was filled.
+      const d = data(draft)
+      if (draft.step !== 'resume') d.paused = draft.step
+      draft.step = 'resume'
+      return [text(`您有一份未完成的报损（已填${Object.keys(d.slots).length}项），继续吗？回复“继续”接着填，回复“取消”放弃。`)]
+    }
     const d: ClaimData = { slots: {}, history: [] }
     if (ctx.session.profile.district) d.slots.district = ctx.session.profile.district
     ctx.session.flow = { name: CLAIM_FLOW, v: CLAIM_FLOW_VERSION, step: 'company', data: d, startedAt: ctx.now }
