@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Store } from '../store/types.js'
-import { StoreUnavailableError } from '../store/types.js'
+import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
 import { normalize } from '../text/normalize.js'
 import type { Skill, TurnContext } from './skill.js'
@@ -82,15 +82,15 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
     handle: async function handleMessage(message) {
       const t = message.receivedAt ?? now()
       try {
-        return await store.runExclusive(`user:${message.userId}`, async () => {
-          const stored = await store.sessions.get(message.userId)
+        return await runTurn(store, message.userId, async (stored) => {
           const session = stored && stored.v === SESSION_VERSION ? stored : newSession(message.userId, t)
           const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
-          logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')
+          if (logger.isLevelEnabled('debug')) {
+            logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')
+          }
           const replies = await turn(ctx)
           session.updatedAt = t
-          await store.sessions.save(session)
-          return replies
+          return { session, result: replies }
         })
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type { Engine } from '../engine/engine.js'
 import type { Store } from '../store/types.js'
 import type { WeChatRouteOptions } from '../channels/wechat/route.js'
 import { wechatRoute } from '../channels/wechat/route.js'
+import { capBody } from './body-limit.js'
 import { chatRoute } from './chat/route.js'
 import { HttpError } from './errors.js'
 
@@ -23,15 +23,7 @@ export interface AppDeps {
 export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes = 16 * 1024, wechat }: AppDeps): Hono {
   const app = new Hono()
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new HttpError(413, 'body_too_large', `请求体不能超过 ${maxBodyBytes} 字节`)
-      },
-    }),
-  )
+  app.use('*', capBody({ maxBytes: maxBodyBytes }))
 
   app.get('/healthz', async function healthz(c) {
     const storeHealth = await store.health()

@@ -1,3 +1,5 @@
+import { memoize } from '../text/memo.js'
+
 export type Currency = 'USD' | 'CNY' | 'HKD' | 'EUR' | 'OTHER' | 'UNKNOWN'
 
 /** One amount of money found in a message; raw is the exact slice of the original text. */
@@ -244,8 +246,11 @@ function findAll(text: string): Found[] {
 
 /** Every amount of money in a message, in order ("500万美元", "七百万美金", "USD 7.5 million", bare "800万"). */
 export function parseAllMoney(text: string): MoneyAmount[] {
-  return findAll(text).map(({ value, currency, raw }) => ({ value, currency, raw }))
+  return parseAllMemo(text).map((a) => ({ ...a }))
 }
+
+// Several skills look for amounts in the same message; parse it once.
+const parseAllMemo = memoize((text: string) => findAll(text).map(({ value, currency, raw }) => ({ value, currency, raw })), 500)
 
 /** The first amount of money in a message, or undefined; years, dates, phone numbers and percentages are not amounts. */
 export function parseMoney(text: string): MoneyAmount | undefined {

@@ -64,7 +64,7 @@ export function checkCoverage(rules: Rules, risks: RisksFile, facts: LossFacts):
 
 /** Risk kinds named in a message (longest words first, so 开证行破产 is the bank's, not the buyer's). */
 export function findRisks(risks: RisksFile, text: string): { kinds: RiskKind[]; notCovered: string[] } {
-  const words = risks.kinds.flatMap((k) => k.words.map((w) => ({ w, k }))).sort((a, b) => b.w.length - a.w.length)
+  const words = riskWords(risks)
   const bankContext = /开证行|银行|信用证|l\/c|\blc\b/i.test(text)
   let rest = text
   const kinds = new Map<string, RiskKind>()
@@ -77,6 +77,18 @@ export function findRisks(risks: RisksFile, text: string): { kinds: RiskKind[]; 
   }
   const notCovered = kinds.size ? [] : risks.notCovered.words.filter((w) => text.includes(w))
   return { kinds: [...kinds.values()], notCovered: dedupeContained(notCovered) }
+}
+
+const sortedWords = new WeakMap<RisksFile, Array<{ w: string; k: RiskKind }>>()
+
+/** Every risk word, longest first; built once per knowledge base. */
+function riskWords(risks: RisksFile): Array<{ w: string; k: RiskKind }> {
+  let words = sortedWords.get(risks)
+  if (!words) {
+    words = risks.kinds.flatMap((k) => k.words.map((w) => ({ w, k }))).sort((a, b) => b.w.length - a.w.length)
+    sortedWords.set(risks, words)
+  }
+  return words
 }
 
 function bankTwin(risks: RisksFile, k: RiskKind): RiskKind | undefined {

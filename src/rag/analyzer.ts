@@ -1,4 +1,5 @@
 import { normalize } from '../text/normalize.js'
+import { memoize } from '../text/memo.js'
 import type { Segmenter } from './segmenter.js'
 
 // Words that carry no topic: question particles, pronouns, fillers.
@@ -47,12 +48,20 @@ export function createAnalyzer({ segmenter, synonymGroups }: AnalyzerOptions): A
     }
   }
   phrases.sort((a, b) => b[0].length - a[0].length)
+  // Compiled once: English variants match whole words only ("lc", not the "lc" inside another word).
+  const replacers = phrases.map(([variant, head]) => {
+    if (!/^[a-z]/.test(variant)) return (t: string) => (t.includes(variant) ? t.split(variant).join(` ${head} `) : t)
+    const re = new RegExp(`(?<![a-z])${escapeRegExp(variant)}(?![a-z])`, 'g')
+    return (t: string) => t.replace(re, ` ${head} `)
+  })
+  const anyLatin = /[a-z]/
 
   function prepare(text: string): string {
     let t = normalize(text)
-    for (const [variant, head] of phrases) {
-      if (/^[a-z]/.test(variant)) t = t.replace(new RegExp(`(?<![a-z])${escapeRegExp(variant)}(?![a-z])`, 'g'), ` ${head} `)
-      else t = t.split(variant).join(` ${head} `)
+    for (let i = 0; i < replacers.length; i++) {
+      // Latin variants cannot match a text without Latin letters; skip their regexes.
+      if (!anyLatin.test(t) && /^[a-z]/.test(phrases[i]![0])) continue
+      t = replacers[i]!(t)
     }
     return t
   }
@@ -78,7 +87,8 @@ export function createAnalyzer({ segmenter, synonymGroups }: AnalyzerOptions): A
     return out
   }
 
-  return { words, terms }
+  // Results are shared between callers: treat them as read-only.
+  return { words: memoize(words), terms: memoize(terms) }
 }
 
 function escapeRegExp(s: string): string {

@@ -2,7 +2,7 @@
  * Redis store: keys and expiries. Every key starts with the prefix (default `tb:`), so several bots, or test
  * runs, can share one Redis database.
  *
- *   {prefix}session:{userId}            string  session JSON                   EX SESSION_TTL_SECONDS, renewed on every save
+ *   {prefix}session:{{userId}}          string  session JSON                   EX SESSION_TTL_SECONDS, renewed on every save
  *   {prefix}kv:{key}                    string  dedupe marks, cached replies, tokens    EX as given by the caller
  *   {prefix}report:{id}                 string  loss report JSON                no expiry
  *   {prefix}reports:user:{userId}       zset    report ids, score = createdAt   no expiry
@@ -14,11 +14,15 @@
  *   {prefix}roster                      hash    credit code → roster entry JSON no expiry
  *   {prefix}roster:tmp:{uuid}           hash    roster being written, RENAMEd over {prefix}roster   EX 10 min if left over
  *   {prefix}lock:{key}                  string  holder's random token (runExclusive)    PX lockTtlMs (30 s)
+ *   {prefix}lock:turn:{{userId}}        string  lock of one user's turn (turn())                PX lockTtlMs (30 s)
+ *
+ * The user id sits in a hash tag ({…}) in the session and turn-lock keys so both land in one Cluster slot:
+ * the turn scripts touch the two together.
  */
 import { randomUUID } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
 import type { Session } from '../engine/types.js'
-import { StoreUnavailableError, type LossReport, type OutboxItem, type RosterEntry, type Store } from './types.js'
+import { StoreUnavailableError, type LossReport, type OutboxItem, type RosterEntry, type Store, type TurnResult } from './types.js'
 
 export interface RedisStoreOptions {
   /** A client from createRedisClient (no offline queue), connected or connecting; close() quits it. */
@@ -43,6 +47,19 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 // Update only what is still there, atomically, so an update racing a remove cannot resurrect a delivered item.
 const UPDATE_OUTBOX = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
   redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) redis.call('zadd', KEYS[2], ARGV[3], ARGV[1]) return 1 end return 0`
+
+// A turn in two round trips instead of four: take the user's lock and read the session together…
+const LOCK_AND_GET = `if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('get', KEYS[2])} end return {0}`
+// …and write the session and release the lock (if still ours) together.
+const SAVE_AND_RELEASE = `redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end return 1`
+
+type ScriptedRedis = Redis & {
+  tbLockAndGet(lock: string, session: string, token: string, ttlMs: number): Promise<[number, string | null] | [number]>
+  tbSaveAndRelease(lock: string, session: string, token: string, json: string, ttlSeconds: number): Promise<number>
+  tbRelease(lock: string, token: string): Promise<number>
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const ttl = (seconds: number) => Math.max(1, Math.ceil(seconds))
@@ -71,8 +88,16 @@ const parse = <T>(raw: (string | null)[]): T[] => raw.filter((r): r is string =>
 
 /** Store on a shared Redis: what one instance writes, every instance sees; locks hold across instances. */
 export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, lockTtlMs = 30_000, lockWaitMs = lockTtlMs, now = Date.now }: RedisStoreOptions): Store {
+  // EVALSHA with the script cached in Redis, instead of sending the script text with every call.
+  const r = redis as ScriptedRedis
+  if (!('tbLockAndGet' in redis)) {
+    redis.defineCommand('tbLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET })
+    redis.defineCommand('tbSaveAndRelease', { numberOfKeys: 2, lua: SAVE_AND_RELEASE })
+    redis.defineCommand('tbRelease', { numberOfKeys: 1, lua: RELEASE_LOCK })
+  }
   const key = {
-    session: (userId: string) => `${prefix}session:${userId}`,
+    session: (userId: string) => `${prefix}session:{${userId}}`,
+    turnLock: (userId: string) => `${prefix}lock:turn:{${userId}}`,
     kv: (k: string) => `${prefix}kv:${k}`,
     report: (id: string) => `${prefix}report:${id}`,
     byUser: (userId: string) => `${prefix}reports:user:${userId}`,
@@ -199,8 +224,33 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
         return await fn()
       } finally {
         // If Redis went away meanwhile the lock just expires after lockTtlMs; the turn's outcome stands.
-        await redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined)
+        await r.tbRelease(lockKey, token).catch(() => undefined)
       }
+    },
+    turn: async function turn<T>(userId: string, fn: (session: Session | undefined) => Promise<TurnResult<T>>): Promise<T> {
+      const lockKey = key.turnLock(userId)
+      const sessionKey = key.session(userId)
+      const token = randomUUID()
+      const deadline = now() + lockWaitMs
+      let raw: string | null | undefined
+      for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+        const got = await attempt('turn lock', () => r.tbLockAndGet(lockKey, sessionKey, token, lockTtlMs))
+        if (got[0] === 1) {
+          raw = got[1]
+          break
+        }
+        if (now() >= deadline) throw new StoreUnavailableError(`redis turn lock: still held after ${lockWaitMs} ms`)
+        await sleep(delay / 2 + Math.random() * (delay / 2))
+      }
+      let outcome: TurnResult<T>
+      try {
+        outcome = await fn(raw ? (JSON.parse(raw) as Session) : undefined)
+      } catch (err) {
+        await r.tbRelease(lockKey, token).catch(() => undefined)
+        throw err
+      }
+      await attempt('turn save', () => r.tbSaveAndRelease(lockKey, sessionKey, token, JSON.stringify(outcome.session), ttl(sessionTtlSeconds)))
+      return outcome.result
     },
     async health() {
       if (redis.status !== 'ready') return 'degraded'

@@ -93,9 +93,29 @@ export interface Store {
    * Used to serialise one user's turns and to fetch a token once.
    */
   runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T>
+  /**
+   * Optional fast path for one conversational turn: lock the user, read the session, run fn, save the session
+   * it returns, unlock. Stores that can do this in fewer round trips implement it; see runTurn().
+   */
+  turn?<T>(userId: string, fn: (session: Session | undefined) => Promise<TurnResult<T>>): Promise<T>
   /** "ok", or "degraded" when the backing service is unreachable. */
   health(): Promise<'ok' | 'degraded'>
   close(): Promise<void>
+}
+
+export interface TurnResult<T> {
+  session: Session
+  result: T
+}
+
+/** One turn with the user's session, exclusive per user across instances; the store's fast path when it has one. */
+export function runTurn<T>(store: Store, userId: string, fn: (session: Session | undefined) => Promise<TurnResult<T>>): Promise<T> {
+  if (store.turn) return store.turn(userId, fn)
+  return store.runExclusive(`user:${userId}`, async () => {
+    const { session, result } = await fn(await store.sessions.get(userId))
+    await store.sessions.save(session)
+    return result
+  })
 }
 
 /** The store could not do its work (backing service down, disk full); the bot says so briefly and carries on. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newSession, type Session } from '../../src/engine/types.js'
-import type { LossReport, OutboxItem, Store } from '../../src/store/types.js'
+import { runTurn, type LossReport, type OutboxItem, type Store } from '../../src/store/types.js'
 
 /** Session expiry every store under the contract must be created with. */
 export const CONTRACT_SESSION_TTL_SECONDS = 1
@@ -255,6 +255,29 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.runExclusive('user:other', async () => 'ran')).toBe('ran')
         release()
         await held
+      })
+    })
+
+    describe('runTurn (one turn with the session)', () => {
+      it('serialises concurrent turns of one user so no update is lost, and saves what the turn returns', async () => {
+        const turns = Array.from({ length: 8 }, (_, i) =>
+          runTurn(store, 'turner', async (s) => {
+            const session = s ?? newSession('turner', 1)
+            await sleep(3)
+            session.profile.exports2020Usd = (session.profile.exports2020Usd ?? 0) + 1
+            return { session, result: i }
+          }),
+        )
+        expect((await Promise.all(turns)).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+        expect((await store.sessions.get('turner'))?.profile.exports2020Usd).toBe(8)
+      })
+
+      it('saves nothing and frees the user when the turn fails', async () => {
+        await expect(runTurn(store, 'failer', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+        expect(await store.sessions.get('failer')).toBeUndefined()
+        const again = await runTurn(store, 'failer', async (s) => ({ session: s ?? newSession('failer', 2), result: 'ok' }))
+        expect(again).toBe('ok')
+        expect(await store.sessions.get('failer')).toMatchObject({ userId: 'failer' })
       })
     })
 

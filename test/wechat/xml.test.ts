@@ -194,3 +194,22 @@ describe('encryptedReplyXml', () => {
     expect(() => encryptedReplyXml({ encrypt: 'a', signature: 'b', timestamp: '1<x/>', nonce: 'n' })).toThrow()
   })
 })
+
+describe('fast path for the canonical shape', () => {
+  const samples = [
+    `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o-1]]></FromUserName><CreateTime>1790000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[买家欠了10万美元 <能赔> & 多少]]></Content><MsgId>23456789012345678901</MsgId></xml>`,
+    `<xml>\n  <ToUserName><![CDATA[gh_1]]></ToUserName>\n  <Content><![CDATA[]]></Content>\n  <Event> subscribe </Event>\n</xml>\n`,
+    `<?xml version="1.0" encoding="utf-8"?><xml><MsgType><![CDATA[voice]]></MsgType><Recognition><![CDATA[保险期限多久]]></Recognition><Format>amr</Format></xml>`,
+  ]
+  it.each(samples)('gives the same fields as the full parser: %#', (body) => {
+    // A comment takes the body off the fast path, so the library parses it.
+    const slow = parseWeChatXml(body.replace('<xml>', '<xml><!-- full parser -->'))
+    expect(parseWeChatXml(body)).toEqual(slow)
+  })
+
+  it('still refuses what the full parser refuses', () => {
+    expect(() => parseWeChatXml('<xml><A>1</B></xml>')).toThrow()
+    expect(() => parseWeChatXml('<xml><A>x &bogus; y</A></xml>')).toThrow()
+    expect(() => parseWeChatXml('<xml><__proto__>x</__proto__></xml>')).toThrow()
+  })
+})

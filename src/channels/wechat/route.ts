@@ -122,7 +122,8 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
       return success()
     }
     const first = await firstChunk(c, from, result)
-    await kv.set(`${key}:answer`, first, DEDUPE_SECONDS).catch(() => undefined)
+    // Kept for a retry, which WeChat sends only seconds later; no need to make this reply wait for the write.
+    defer(c, kv.set(`${key}:answer`, first, DEDUPE_SECONDS), 'caching the answer for retries')
     return reply(first)
   })
 
@@ -148,6 +149,8 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
 
   /** First page for the passive reply; the rest by customer-service messages, or kept for “继续”. */
   async function firstChunk(c: Context, openId: string, full: string): Promise<string> {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: most answers fit without measuring.
+    if (full.length * 3 <= MAX_BYTES || byteLength(full) <= MAX_BYTES) return full
     const pages = splitForWeChat(full, MAX_BYTES - byteLength(MORE_HINT))
     if (pages.length <= 1) return pages[0] ?? full
     const [first, ...rest] = pages

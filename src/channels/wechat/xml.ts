@@ -121,11 +121,39 @@ function collect(children: OrderedNode[], prefix: string, out: Record<string, st
  * Parses a WeChat XML body into a flat record of element text (CDATA unwrapped, numbers kept as
  * strings). Throws WeChatXmlError on DOCTYPE/ENTITY, malformed XML, or a root other than <xml>.
  */
+// The shape WeChat's servers actually send: <xml> with flat children, each a CDATA section or plain text
+// without markup or entities. Checked by one anchored pattern; anything else takes the full parser.
+const CANONICAL = /^\s*(?:<\?xml[^?>]*\?>\s*)?<xml>((?:\s*<([A-Za-z_][\w.-]{0,63})>(?:<!\[CDATA\[(?:(?!\]\]>)[\s\S])*\]\]>|[^<&]*)<\/\2>)*)\s*<\/xml>\s*$/
+const CANONICAL_CHILD = /<([A-Za-z_][\w.-]{0,63})>(?:<!\[CDATA\[((?:(?!\]\]>)[\s\S])*)\]\]>|([^<&]*))<\/\1>/g
+
+/** Fast path for the canonical shape (most messages); undefined sends the body to the full parser. */
+function parseCanonical(body: string): Record<string, string> | undefined {
+  const m = CANONICAL.exec(body)
+  if (!m) return undefined
+  const out: Record<string, string> = {}
+  for (const c of m[1]!.matchAll(CANONICAL_CHILD)) {
+    const name = c[1]!
+    // Same rules as the full parser: the first of a repeated tag wins; text is trimmed, CDATA kept verbatim.
+    if (name in out || name === '__proto__' || name === 'constructor' || name === 'prototype') return undefined
+    const value = c[2] ?? c[3]!.trim()
+    if (!isXmlString(value)) return undefined
+    out[name] = value
+  }
+  return out
+}
+
+function isXmlString(s: string): boolean {
+  for (const ch of s) if (!isXmlChar(ch.codePointAt(0)!)) return false
+  return true
+}
+
 export function parseWeChatXml(body: string): Record<string, string> {
   if (typeof body !== 'string' || body.trim() === '') throw new WeChatXmlError('empty XML body')
   if (/<!\s*(?:DOCTYPE|ENTITY)/i.test(body)) {
     throw new WeChatXmlError('XML with DOCTYPE/ENTITY declarations is refused')
   }
+  const flat = parseCanonical(body)
+  if (flat) return flat
   const valid = XMLValidator.validate(body)
   if (valid !== true) throw new WeChatXmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`)
 
