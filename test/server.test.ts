@@ -1,15 +1,18 @@
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from './helpers/server.js'
 
-describe('the server as npm start runs it', () => {
+describe('the server as npm start runs it (bundled by npm run build)', () => {
   let server: RunningServer
   const dataDir = mkdtempSync(join(tmpdir(), 'tongbao-'))
 
   beforeAll(async () => {
-    server = await startServer({ DATA_DIR: dataDir, REDIS_URL: '', OPENAI_API_KEY: '' })
+    await promisify(execFile)('npm', ['run', '--silent', 'build'])
+    server = await startServer({ DATA_DIR: dataDir, REDIS_URL: '', OPENAI_API_KEY: '' }, ['--enable-source-maps', 'dist/main.js'])
   })
   afterAll(async () => {
     await server.stop()

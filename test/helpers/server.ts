@@ -19,10 +19,10 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-/** Start the real server (src/main.ts) as `npm start` would, and wait for /healthz. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Start the real server (src/main.ts, or a built bundle) and wait for /healthz. */
+export async function startServer(env: Record<string, string> = {}, args: string[] = ['--import', 'tsx', 'src/main.ts']): Promise<RunningServer> {
   const port = await freePort()
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, args, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -114,7 +114,7 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
     }
 
     const work = compose(from, action.message.text, () => engine.handle(action.message), action.prefix)
-    const result = await Promise.race([work, sleep(budgetMs).then((): typeof TIMEOUT => TIMEOUT)])
+    const result = await withinBudget(work, budgetMs)
     if (result === TIMEOUT) {
       await kv.set(`${key}:answer`, DEFERRED, DEDUPE_SECONDS).catch(() => undefined)
       defer(c, work.then((full) => deliverLater(from, full)), 'late answer')
@@ -199,10 +199,10 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
 
   async function waitForAnswer(key: string): Promise<string | undefined> {
     const end = now() + budgetMs
-    for (;;) {
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       const v = await kv.get(key).catch(() => undefined)
       if (v !== undefined || now() >= end) return v
-      await sleep(50)
+      await sleep(delay)
     }
   }
 
@@ -217,6 +217,19 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
   }
 
   return app
+}
+
+/** The work's result, or TIMEOUT once the budget is spent; the timer is cleared as soon as the work is done. */
+async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMEOUT), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function sleep(ms: number): Promise<void> {
