@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FULL_REPORT } from './helpers/claim.js'
-import { startServer, type RunningServer } from './helpers/server.js'
+import { sayTo, startServer, type RunningServer } from './helpers/server.js'
 import { eventually, startWebhookStub } from './helpers/webhook-stub.js'
 
-async function say(server: RunningServer, userId: string, text: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, text }),
-  })
-  const body = (await res.json()) as { replies: Array<{ text: string }> }
-  return body.replies.map((r) => r.text).join('\n')
-}
+const say = sayTo
 
 describe('loss report across a server restart, with the manager notified through a flaky webhook', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tongbao-claim-'))

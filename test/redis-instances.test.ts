@@ -3,21 +3,12 @@ import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FULL_REPORT } from './helpers/claim.js'
 import { privateRedis } from './helpers/redis-server.js'
-import { freePort, startServer, type RunningServer } from './helpers/server.js'
+import { freePort, sayTo, startServer, type RunningServer } from './helpers/server.js'
 
 // The shared test Redis; CI starts it. No skip: without Redis this suite fails.
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/15'
 
-async function say(server: RunningServer, userId: string, text: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, text }),
-  })
-  expect(res.status).toBe(200)
-  const body = (await res.json()) as { replies: Array<{ text: string }> }
-  return body.replies.map((r) => r.text).join('\n')
-}
+const say = sayTo
 
 async function health(server: RunningServer): Promise<string> {
   return ((await (await fetch(`${server.url}/healthz`)).json()) as { status: string }).status

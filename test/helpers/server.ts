@@ -53,3 +53,15 @@ export async function startServer(env: Record<string, string> = {}, args: string
       }),
   }
 }
+
+/** POST /api/chat to a running server as one user; the replies joined. */
+export async function sayTo(server: RunningServer, userId: string, text: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, text }),
+  })
+  if (res.status !== 200) throw new Error(`/api/chat answered ${res.status}`)
+  const body = (await res.json()) as { replies: Array<{ text: string }> }
+  return body.replies.map((r) => r.text).join('\n')
+}
