@@ -43,7 +43,7 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
       risks: risks.kinds.filter((k) => facts.riskIds.includes(k.id)),
       notCovered: facts.notCovered,
     }
-    const check = checkCoverage(knowledge.rules, risks, lossFacts)
+    const check = checkCoverage(knowledge.rules, lossFacts)
     const lines = ['按您说的情况核对统保保障范围：']
     for (const f of check.fits) lines.push(`符合：${f}`)
     for (const p of check.problems) lines.push(`不符合：${p}`)

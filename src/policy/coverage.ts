@@ -24,7 +24,7 @@ export interface CoverageCheck {
 }
 
 /** Check the given facts against the cover: declaration period, own-name contract and covered risk types. */
-export function checkCoverage(rules: Rules, risks: RisksFile, facts: LossFacts): CoverageCheck {
+export function checkCoverage(rules: Rules, facts: LossFacts): CoverageCheck {
   const from = parseYearMonth(rules.coverPeriod.from)
   const to = parseYearMonth(rules.coverPeriod.to)
   const period = `${formatMonth(from)}至${formatMonth(to)}`

@@ -181,7 +181,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     detect: (ctx) => START.test(ctx.norm) && !/怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/.test(ctx.norm),
     start,
     handle: start,
-    reminder: (ctx) => `（您的报损还没填完。回复“继续”接着填，回复“取消”放弃。）`,
+    reminder: () => `（您的报损还没填完。回复“继续”接着填，回复“取消”放弃。）`,
     async resume(ctx) {
       const flow = ctx.session.flow!
       const d = data(flow)

@@ -6,7 +6,7 @@ import { FIELDS, type ClaimSlots, type FieldDeps } from './fields.js'
 
 /** Facts that may put the loss outside the cover; derived from the slots, never stored separately. */
 export function claimFlags(k: Knowledge, s: ClaimSlots): string[] {
-  const check = checkCoverage(k.rules, k.risks, {
+  const check = checkCoverage(k.rules, {
     declared: s.declaredAt,
     due: s.dueDate,
     ownName: s.ownName,
