@@ -52,22 +52,29 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
       return false
     })
 
+  const status = createClaimStatusSkill({ knowledge, reports: store.reports })
+  const claim = createClaimSkill({ knowledge, places, reports: store.reports, onConfirmed, logger })
+  const roster = createRosterSkill({ knowledge, roster: store.roster })
+  const eligibility = createEligibilitySkill({ knowledge })
+  const payout = createPayoutSkill({ knowledge, reportHint })
+  const manager = createManagerSkill({ knowledge, places })
+  // The menu in the order an exporter needs things; routing below has its own order.
+  const menu = createMenuSkill(() => [qa, eligibility, payout, manager, claim, status, roster])
   // Routing order matters: the first skill whose detect() matches takes the turn; Q&A takes the rest.
   // Answers computed by rules come before retrieval so numbers are never left to ranking.
-  const skills: Skill[] = []
-  skills.push(
-    createMenuSkill(() => [qa, ...skills]),
+  const skills: Skill[] = [
+    menu,
     createMoreDetailSkill({ knowledge }),
-    createClaimStatusSkill({ knowledge, reports: store.reports }),
-    createClaimSkill({ knowledge, places, reports: store.reports, onConfirmed, logger }),
-    createRosterSkill({ knowledge, roster: store.roster }),
-    createEligibilitySkill({ knowledge }),
-    createPayoutSkill({ knowledge, reportHint }),
+    status,
+    claim,
+    roster,
+    eligibility,
+    payout,
     createCoverageSkill({ knowledge, reportHint }),
     createOffTopicSkill({ knowledge, retriever }),
-    createManagerSkill({ knowledge, places }),
+    manager,
     createContactsSkill({ knowledge }),
-  )
+  ]
 
   const engine = createEngine({ store, skills, otherwise: qa, logger, now })
   return { engine, knowledge, analyzer, retriever, places, store }

@@ -19,6 +19,7 @@ export function createClaimStatusSkill({ knowledge, reports }: { knowledge: Know
 
   return {
     key: 'claim-status',
+    menuLabel: '查询报案进度',
     detect: (ctx) => REPORT_NO.test(ctx.text) || ASKS.test(ctx.norm),
     handle: async function claimStatus(ctx) {
       const no = REPORT_NO.exec(ctx.text)?.[0].toUpperCase()
