@@ -43,6 +43,18 @@ describe('policy questions', () => {
     expect(a).not.toContain('80%')
   })
 
+  it('does not stretch a section to a question it does not answer (documents to bring)', async () => {
+    const a = await chat(bot).say('领保单需要带什么材料')
+    expect(a).toContain('没有找到确切答案')
+    expect(a).not.toContain('案例')
+  })
+
+  it('answers thanks politely instead of abstaining', async () => {
+    const a = await chat(bot).say('谢谢')
+    expect(a).toContain('不客气')
+    expect(a).not.toContain('没有找到')
+  })
+
   it('shows the full section on "详细一点" after a shortened answer', async () => {
     const c = chat(bot)
     const short = await c.say('有没有企业真的拿到赔款的案例')

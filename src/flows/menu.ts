@@ -1,6 +1,7 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text } from '../engine/types.js'
 
+const THANKS = /^(谢谢|谢了|多谢|感谢|thanks|thank you|thx|好的谢谢|好的|好|ok|明白了|知道了|收到|再见|拜拜|bye)[\s!！。.~～,，啦了呀哈]*$/
 const GREETING = /^(你好|您好|嗨|哈喽|hi|hello|hey|在吗|在不在|有人吗|菜单|帮助|help|menu|开始|功能|你能做什么|你会什么|\?|？)[\s!！。.~～,，啊呀吗呢]*$/
 
 /** Greeting and help: a short numbered menu built from the skills that have a menu label. */
@@ -19,8 +20,9 @@ export function createMenuSkill(getSkills: () => Skill[]): Skill {
 
   return {
     key: 'menu',
-    detect: (ctx) => GREETING.test(ctx.norm) || choice(ctx) !== undefined,
+    detect: (ctx) => GREETING.test(ctx.norm) || THANKS.test(ctx.norm) || choice(ctx) !== undefined,
     handle: async function handleMenu(ctx) {
+      if (THANKS.test(ctx.norm)) return [text('不客气！还有统保方面的问题随时问我，回复“菜单”可以看我能做什么。')]
       const picked = choice(ctx)
       if (picked) return (picked.start ?? picked.handle)(ctx)
       return [text(menu())]

@@ -1,5 +1,6 @@
 import type { Knowledge } from '../knowledge/knowledge.js'
 import type { Section } from '../knowledge/schema.js'
+import { normalize } from '../text/normalize.js'
 import type { Analyzer } from './analyzer.js'
 import { Bm25Index } from './bm25.js'
 
@@ -59,8 +60,18 @@ export function createRetriever(
     { termWeight: kindWeight },
   )
 
-  const offTopic = new Map(knowledge.outOfScope.topics.flatMap((t) => t.terms.map((term) => [analyzer.words(term).join(''), t.name] as const)))
-  const findOffTopic = (words: string[]) => words.map((w) => offTopic.get(w)).find(Boolean)
+  // Matched literally in the normalised question (Latin terms as whole words), so phrases like 什么材料 work too.
+  const offTopic = knowledge.outOfScope.topics.flatMap((t) =>
+    t.terms.map((term) => {
+      const n = normalize(term)
+      const re = /^[a-z]/.test(n) ? new RegExp(`(?<![a-z])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z])`) : undefined
+      return { test: (q: string) => (re ? re.test(q) : q.includes(n)), topic: t.name }
+    }),
+  )
+  const findOffTopic = (question: string) => {
+    const q = normalize(question)
+    return offTopic.find((o) => o.test(q))?.topic
+  }
   // A year the brief never mentions (2023, 2019…) is a strong sign the question is about something else.
   const unknownWeightOf = (w: string) => (/^(19|20)\d\d$/.test(w) ? 3 * unknownWeight : unknownWeight)
 
@@ -69,7 +80,7 @@ export function createRetriever(
       const queryWords = analyzer.words(question)
       const queryTerms = analyzer.terms(question)
       const none = { sections: [], score: 0, coverage: 0, queryWords, queryTerms }
-      const outOfScope = findOffTopic(queryWords)
+      const outOfScope = findOffTopic(question)
       if (outOfScope) return { ...none, outOfScope }
       const hits = index.search(queryTerms)
       const top = hits[0]
@@ -99,7 +110,7 @@ export function createRetriever(
         queryTerms,
       }
     },
-    offTopic: (question) => findOffTopic(analyzer.words(question)),
+    offTopic: findOffTopic,
     termWeight: (term) => (index.has(term) ? index.idf(term) * kindWeight(term) : 0),
   }
 }
