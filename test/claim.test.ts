@@ -33,7 +33,7 @@ describe('guided loss report (报损)', () => {
     expect(done).toContain('88325700')
     expect(done).toContain('吕宇翔')
     const stored = await store.reports.get(id!)
-    expect(stored).toMatchObject({ userId: 'owner-1', district: '宝安区', status: 'received', flags: [] })
+    expect(stored).toMatchObject({ userId: 'api:owner-1', district: '宝安区', status: 'received', flags: [] })
     expect(stored!.fields).toMatchObject({ company: '深圳市示例电子科技有限公司', phone: '13812345678', amount: { value: 125000, currency: 'USD' } })
 
     expect(await c.say(`查询报案进度 ${id}`)).toContain('已受理')
@@ -61,6 +61,17 @@ describe('guided loss report (报损)', () => {
     expect(stranger).toContain(`没有找到您提交的报案 ${id}`)
     expect(stranger).not.toContain('宝安区')
     expect(await chat(bot, 'stranger').say('我的报案')).toContain('还没有')
+  })
+
+  it('keeps channels apart: the same id on /api/chat is not the WeChat user who filed the report', async () => {
+    const { bot } = setup()
+    const say = async (text: string) => (await bot.engine.handle({ channel: 'wechat', userId: 'o-openid-1', text })).map((r) => r.text).join('\n')
+    for (const [answer] of FULL_REPORT) await say(answer)
+    const id = /BS\d{8}-\d{4}/.exec(await say('确认'))![0]
+    expect(await say('我的报案')).toContain(id)
+    const impostor = chat(bot, 'o-openid-1')
+    expect(await impostor.say(`查询报案 ${id}`)).toContain('没有找到')
+    expect(await impostor.say('我的报案')).not.toContain(id)
   })
 
   it('takes several facts from one message and only asks for the rest', async () => {
@@ -176,7 +187,7 @@ describe('guided loss report (报损)', () => {
     const { bot, store } = setup()
     await store.sessions.save({
       v: 1,
-      userId: 'old',
+      userId: 'api:old',
       createdAt: 0,
       updatedAt: Date.now(),
       profile: {},

@@ -4,7 +4,7 @@ import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
 import { normalize } from '../text/normalize.js'
 import type { Skill, TurnContext } from './skill.js'
-import { SESSION_VERSION, newSession, text, type InboundMessage, type Reply } from './types.js'
+import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply } from './types.js'
 
 export interface EngineOptions {
   store: Store
@@ -64,7 +64,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
    * Anything that would start or continue a multi-turn flow, or read stored data, says it is unavailable.
    */
   async function statelessTurn(message: InboundMessage, t: number): Promise<Reply[]> {
-    const session = newSession(message.userId, t)
+    const session = newSession(ownerKey(message), t)
     const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
     try {
       const replies = await turn(ctx)
@@ -82,8 +82,9 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
     handle: async function handleMessage(message) {
       const t = message.receivedAt ?? now()
       try {
-        return await runTurn(store, message.userId, async (stored) => {
-          const session = stored && stored.v === SESSION_VERSION ? stored : newSession(message.userId, t)
+        const owner = ownerKey(message)
+        return await runTurn(store, owner, async (stored) => {
+          const session = stored && stored.v === SESSION_VERSION ? stored : newSession(owner, t)
           const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
           if (logger.isLevelEnabled('debug')) {
             logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')

@@ -48,6 +48,14 @@ export function newSession(userId: string, now: number): Session {
   return { v: SESSION_VERSION, userId, createdAt: now, updatedAt: now, profile: {} }
 }
 
+/**
+ * Who owns a session or a report: the channel and the user id together. A WeChat openid is vouched for by
+ * WeChat's signature, a /api/chat userId only by its caller, so the same id on two channels is two people.
+ */
+export function ownerKey(m: Pick<InboundMessage, 'channel' | 'userId'>): string {
+  return `${m.channel}:${m.userId}`
+}
+
 /** Shorthand for a text reply. */
 export function text(t: string): TextReply {
   return { type: 'text', text: t }

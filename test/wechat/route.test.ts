@@ -153,10 +153,10 @@ describe('events', () => {
     const { app, store } = setup()
     const from = user()
     await postPlain(app, textMessage(from, '有没有理赔案例', msgId()))
-    expect(await store.sessions.get(from)).toBeDefined()
+    expect(await store.sessions.get(`wechat:${from}`)).toBeDefined()
     const res = await postPlain(app, eventMessage(from, 'unsubscribe'))
     expect(await res.text()).toBe('success')
-    expect(await store.sessions.get(from)).toBeUndefined()
+    expect(await store.sessions.get(`wechat:${from}`)).toBeUndefined()
   })
 
   it('starts the loss report from the menu button, and handles VIEW and SCAN without error', async () => {

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { Logger } from 'pino'
 import type { Engine } from '../../engine/engine.js'
+import { ownerKey } from '../../engine/types.js'
 import type { Store } from '../../store/types.js'
 import { HttpError } from '../../http/errors.js'
 import type { WeChatApi } from './api.js'
@@ -97,7 +98,7 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
     const action = toAction(msg, now())
     if (action.kind === 'silent') return success()
     if (action.kind === 'forget') {
-      await store.sessions.delete(from).catch((err: Error) => logger.warn({ err: err.message }, 'could not forget the session'))
+      await store.sessions.delete(ownerKey({ channel: 'wechat', userId: from })).catch((err: Error) => logger.warn({ err: err.message }, 'could not forget the session'))
       return success()
     }
     if (action.kind === 'say') return reply(action.text)

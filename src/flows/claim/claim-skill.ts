@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Skill, TurnContext } from '../../engine/skill.js'
-import { text, type FlowState, type Reply } from '../../engine/types.js'
+import { ownerKey, text, type FlowState, type Reply } from '../../engine/types.js'
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
@@ -129,7 +129,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     const seq = await reports.nextSequence(day)
     const report: LossReport = {
       id: `BS${day}-${String(seq).padStart(4, '0')}`,
-      userId: ctx.message.userId,
+      userId: ownerKey(ctx.message),
       channel: ctx.message.channel,
       district: s.district!,
       status: 'received',

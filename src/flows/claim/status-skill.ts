@@ -1,5 +1,5 @@
 import type { Skill } from '../../engine/skill.js'
-import { text } from '../../engine/types.js'
+import { ownerKey, text } from '../../engine/types.js'
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
 
@@ -26,12 +26,12 @@ export function createClaimStatusSkill({ knowledge, reports }: { knowledge: Know
       if (no) {
         const r = await reports.get(no)
         // Same answer whether the number does not exist or belongs to someone else.
-        if (!r || r.userId !== ctx.message.userId) {
+        if (!r || r.userId !== ownerKey(ctx.message)) {
           return [text(`没有找到您提交的报案 ${no}。只能查询本人（本微信）提交的报案；如有疑问请拨打理赔服务电话 ${phone}。`)]
         }
         return [text(`${line(r)}\n所在区：${r.district}\n如需补充材料或加急，请拨打理赔服务电话 ${phone}。`)]
       }
-      const mine = await reports.listByUser(ctx.message.userId)
+      const mine = await reports.listByUser(ownerKey(ctx.message))
       if (!mine.length) return [text('您还没有通过这里提交过报案。需要报损请回复“报损”。')]
       return [text(`您提交的报案：\n${mine.slice(0, 5).map(line).join('\n')}\n理赔服务电话：${phone}`)]
     },
