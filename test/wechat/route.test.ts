@@ -27,13 +27,14 @@ const msgId = () => `2400000000000${String(++seq).padStart(6, '0')}`
 const user = () => `o-user-${++seq}`
 
 /** The real bot, counting engine calls and optionally slowed down. */
-function setup(opts: { delayMs?: number; slowText?: string; budgetMs?: number; api?: ReturnType<typeof createWeChatApi>; longText?: string } = {}) {
+function setup(opts: { failFirst?: boolean; delayMs?: number; slowText?: string; budgetMs?: number; api?: ReturnType<typeof createWeChatApi>; longText?: string } = {}) {
   const store = createMemoryStore({ sessionTtlSeconds: 3600 })
   const bot = testBot({ store })
   let calls = 0
   const engine: Engine = {
     async handle(m) {
       calls++
+      if (opts.failFirst && calls === 1) throw new Error('engine crashed')
       if (opts.delayMs && (!opts.slowText || m.text === opts.slowText)) await new Promise((r) => setTimeout(r, opts.delayMs))
       if (opts.longText) return [{ type: 'text', text: opts.longText }]
       return bot.engine.handle(m)
@@ -234,6 +235,16 @@ describe('retries and dedupe', () => {
     const [a, b] = await Promise.all([postPlain(app, textMessage(from, '赔付比例', id)), postPlain(app, textMessage(from, '赔付比例', id))])
     expect(tag(await b.text(), 'Content')).toBe(tag(await a.text(), 'Content'))
     expect(calls()).toBe(1)
+  })
+
+  it('processes WeChat\'s retry when the first delivery failed', async () => {
+    const { app, calls } = setup({ failFirst: true })
+    const from = user()
+    const id = msgId()
+    expect((await postPlain(app, textMessage(from, '赔付比例', id))).status).toBe(500)
+    const retry = await postPlain(app, textMessage(from, '赔付比例', id))
+    expect(tag(await retry.text(), 'Content')).toContain('80%')
+    expect(calls()).toBe(2)
   })
 
   it('dedupes events on sender and CreateTime', async () => {

@@ -115,7 +115,11 @@ export function wechatRoute({ token, crypto, engine, store, api, logger, budgetM
     }
 
     const work = compose(from, action.message.text, () => engine.handle(action.message), action.prefix)
-    const result = await withinBudget(work, budgetMs)
+    const result = await withinBudget(work, budgetMs).catch(async (err: unknown) => {
+      // Failed before answering: free the MsgId so WeChat's retry is processed instead of waiting for nothing.
+      await kv.delete(key).catch(() => undefined)
+      throw err
+    })
     if (result === TIMEOUT) {
       await kv.set(`${key}:answer`, DEFERRED, DEDUPE_SECONDS).catch(() => undefined)
       defer(c, work.then((full) => deliverLater(from, full)), 'late answer')
