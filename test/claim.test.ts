@@ -146,6 +146,10 @@ describe('guided loss report (报损)', () => {
     expect(lc).toContain('开证行是哪家银行')
     const back = await c.say('Deutsche Bank')
     expect(back).toContain('开证行：Deutsche Bank')
+    expect(await c.say('修改联系人')).toContain('请重新填写联系人')
+    const again = await c.say('李四')
+    expect(again).toContain('请核对报损信息')
+    expect(again).toContain('联系人：李四')
   })
 
   it('cancels on "取消" and forgets the draft', async () => {

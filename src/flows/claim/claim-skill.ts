@@ -29,8 +29,6 @@ const FREE_TEXT = new Set<SlotKey>(['company', 'contactName', 'description', 'is
 interface ClaimData {
   slots: ClaimSlots
   history: SlotKey[]
-  /** Where to go after a correction asked from the summary. */
-  returnTo?: 'confirm'
   paused?: string
   [k: string]: unknown
 }
@@ -68,23 +66,11 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     return lines.join('\n')
   }
 
-  /** Move to the next question, or to the summary when the form is complete. */
+  /** Move to the first unanswered question, or to the summary when the form is complete (also after a correction). */
   function advance(ctx: TurnContext, d: ClaimData, lead: string[] = []): Reply[] {
-    const flow = ctx.session.flow!
-    const key = d.returnTo === 'confirm' ? undefined : nextKey(d.slots)
-    if (!key || d.returnTo === 'confirm') {
-      if (nextKey(d.slots)) {
-        // A correction from the summary can open a new question (L/C → issuing bank).
-        const k = nextKey(d.slots)!
-        flow.step = k
-        return [text([...lead, prompt(ctx, k, d.slots)].join('\n'))]
-      }
-      delete d.returnTo
-      flow.step = 'confirm'
-      return [text([...lead, summary(ctx, d.slots)].join('\n'))]
-    }
-    flow.step = key
-    return [text([...lead, prompt(ctx, key, d.slots)].join('\n'))]
+    const key = nextKey(d.slots)
+    ctx.session.flow!.step = key ?? 'confirm'
+    return [text([...lead, key ? prompt(ctx, key, d.slots) : summary(ctx, d.slots)].join('\n'))]
   }
 
   /** Newly raised flags, said kindly as soon as the fact that raises them is given. */
@@ -163,7 +149,6 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     ;(d.slots as Record<string, unknown>)[key] = parsed.value
     if (key === 'lc' && parsed.value === false) delete d.slots.issuingBank
     const lead = [`已更正${field.label}：${(field.show as (v: unknown, f: FieldDeps) => string)(parsed.value, deps(ctx))}`, ...newFlags(before, d.slots)]
-    if (ctx.session.flow!.step === 'confirm') d.returnTo = 'confirm'
     return advance(ctx, d, lead)
   }
 
@@ -215,7 +200,6 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
         if (!prev) return [text(`已经是第一个问题了。\n${prompt(ctx, flow.step as SlotKey, d.slots)}`)]
         delete d.slots[prev]
         if (prev === 'lc') delete d.slots.issuingBank
-        delete d.returnTo
         flow.step = prev
         return [text(`好的，回到上一步。\n${prompt(ctx, prev, d.slots)}`)]
       }
@@ -225,7 +209,6 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
       const edit = EDIT.exec(ctx.text.trim())
       const editKey = edit && fieldNamed(edit[1]!)
       if (editKey) {
-        if (flow.step === 'confirm') d.returnTo = 'confirm'
         flow.step = editKey
         return [text(`好的，请重新填写${FIELD_BY_KEY.get(editKey)!.label}。\n${prompt(ctx, editKey, d.slots)}`)]
       }
