@@ -20,6 +20,8 @@ const STOPWORDS = new Set(
     .split(/\s+/),
 )
 
+// A character bigram across a particle ("出了", "的货") says nothing about the topic.
+const PARTICLE = /[的了吗呢吧啊么呀哦着过嘛]/
 const PUNCT = /^[\s\p{P}\p{S}]+$/u
 const CJK_RUN = /[\u4e00-\u9fff]+/g
 
@@ -81,7 +83,7 @@ export function createAnalyzer({ segmenter, synonymGroups }: AnalyzerOptions): A
     for (const run of normalize(text).match(CJK_RUN) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) {
         const bigram = run.slice(i, i + 2)
-        if (!STOPWORDS.has(bigram)) out.push(`#${bigram}`)
+        if (!STOPWORDS.has(bigram) && !PARTICLE.test(bigram)) out.push(`#${bigram}`)
       }
     }
     return out

@@ -23,16 +23,25 @@ export function sentences(body: string): string[] {
 function excerpt(section: Section, retrieval: Retrieval, analyzer: Analyzer, retriever: Retriever): { text: string; truncated: boolean } {
   if (section.body.length <= SHORT_BODY) return { text: section.body, truncated: false }
   const wanted = new Set(retrieval.queryTerms)
-  const parts = sentences(section.body)
-  const scored = parts.map((s, i) => {
-    let score = i === 0 ? 0.3 : 0 // the opening sentence usually says what the section is about
-    for (const t of new Set(analyzer.terms(s))) if (wanted.has(t)) score += retriever.termWeight(t)
-    return { i, s, score }
-  })
-  const keep = scored
-    .sort((a, b) => b.score - a.score || a.i - b.i)
-    .slice(0, MAX_SENTENCES)
-    .sort((a, b) => a.i - b.i)
+  const parts = sentences(section.body).map((s, i) => ({ i, s, terms: new Set(analyzer.terms(s).filter((t) => wanted.has(t))) }))
+  // Greedy, maximal marginal relevance: question terms the chosen sentences already show count half, so the
+  // second sentence adds something ("130票货物") instead of repeating the first ("光明区").
+  const covered = new Set<string>()
+  const keep: typeof parts = []
+  while (keep.length < MAX_SENTENCES && keep.length < parts.length) {
+    let best: { p: (typeof parts)[number]; score: number } | undefined
+    for (const p of parts) {
+      if (keep.includes(p)) continue
+      let score = p.i === 0 && !keep.length ? 0.3 : 0 // the opening sentence usually says what the section is about
+      // Terms already shown still count, at half weight: a sentence that says more about them beats an unrelated one.
+      for (const t of p.terms) score += retriever.termWeight(t) * (covered.has(t) ? 0.5 : 1)
+      if (!best || score > best.score) best = { p, score }
+    }
+    if (!best) break
+    keep.push(best.p)
+    for (const t of best.p.terms) covered.add(t)
+  }
+  keep.sort((a, b) => a.i - b.i)
   const text = keep.map((k) => k.s).join('')
   return { text, truncated: keep.length < parts.length }
 }
