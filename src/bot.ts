@@ -13,6 +13,7 @@ import { createRosterSkill } from './flows/roster.js'
 import { createMoreDetailSkill, createOffTopicSkill, createPolicyQaSkill } from './flows/policy-qa.js'
 import type { Knowledge } from './knowledge/knowledge.js'
 import { createPlaceResolver, type PlaceResolver } from './policy/places.js'
+import { memoize } from './text/memo.js'
 import { createAnalyzer, type Analyzer } from './rag/analyzer.js'
 import { createRetriever, type Retriever } from './rag/retriever.js'
 import type { Segmenter } from './rag/segmenter.js'
@@ -41,7 +42,9 @@ export interface Bot {
 export function createBot({ knowledge, segmenter, store, logger, now, onReportConfirmed }: BotDeps): Bot {
   const analyzer = createAnalyzer({ segmenter, synonymGroups: knowledge.synonyms.groups })
   const retriever = createRetriever(knowledge, analyzer)
-  const places = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
+  const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
+  // Several skills look for a place in the same message.
+  const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`

@@ -4,7 +4,7 @@ import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
 import { normalize } from '../text/normalize.js'
 import type { Skill, TurnContext } from './skill.js'
-import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply } from './types.js'
+import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
 export interface EngineOptions {
   store: Store
@@ -59,13 +59,17 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
     return skill.handle(ctx)
   }
 
+  function context(message: InboundMessage, session: Session, t: number): TurnContext {
+    return { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+  }
+
   /**
    * The store is down: answer what needs no memory (policy Q&A, routing, rules) from a blank session.
    * Anything that would start or continue a multi-turn flow, or read stored data, says it is unavailable.
    */
   async function statelessTurn(message: InboundMessage, t: number): Promise<Reply[]> {
     const session = newSession(ownerKey(message), t)
-    const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+    const ctx = context(message, session, t)
     try {
       const replies = await turn(ctx)
       if (!session.flow) return replies
@@ -85,7 +89,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now 
         const owner = ownerKey(message)
         return await runTurn(store, owner, async (stored) => {
           const session = stored && stored.v === SESSION_VERSION ? stored : newSession(owner, t)
-          const ctx: TurnContext = { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+          const ctx = context(message, session, t)
           if (logger.isLevelEnabled('debug')) {
             logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')
           }

@@ -1,7 +1,7 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type Reply } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
-import { checkCreditCode, findCreditCode } from '../policy/credit-code.js'
+import { checkCreditCode, creditCodeProblem, findCreditCode } from '../policy/credit-code.js'
 import { matchCompany } from '../policy/roster.js'
 import type { RosterStore } from '../store/types.js'
 
@@ -9,12 +9,6 @@ const ON_LIST = /名单|名录|公示/
 const ASKS = /在不在|在吗|有没有|有我|查|上吗|里吗|是否|在名单|有无|能查/
 const COMPANY = /([\p{Script=Han}A-Za-z0-9（）()·&]{2,40}?(?:股份有限公司|有限责任公司|有限公司|公司|集团|厂|商行))/u
 const CODE_LIKE = /(?<![0-9A-Z])[0-9A-Z]{15,20}(?![0-9A-Z])/i
-
-const WHY: Record<string, string> = {
-  length: '统一社会信用代码应为18位',
-  charset: '统一社会信用代码里有不该出现的字符（不含 I、O、Z、S、V，第3至8位是数字）',
-  checksum: '统一社会信用代码校验不通过，可能有一位输错了',
-}
 
 /** "XX公司在名单上吗" / a credit code: answered from the commerce bureau's published list, once it is imported. */
 export function createRosterSkill({ knowledge, roster }: { knowledge: Knowledge; roster: RosterStore }): Skill {
@@ -24,7 +18,7 @@ export function createRosterSkill({ knowledge, roster }: { knowledge: Knowledge;
 
   async function byCode(code: string): Promise<Reply[]> {
     const check = checkCreditCode(code)
-    if (!check.ok) return [text(`${WHY[check.reason]}，请核对后重新发送。`)]
+    if (!check.ok) return [text(`${creditCodeProblem(check.reason)}，请核对后重新发送。`)]
     if (!(await roster.size())) return [text(noList())]
     const hit = await roster.getByCode(check.code)
     if (hit) return [text(`在名单上：${hit.name}（${hit.creditCode}）。\n${authority}\n${source}`)]

@@ -48,3 +48,14 @@ export function findCreditCode(text: string): string | undefined {
   }
   return undefined
 }
+
+const PROBLEMS: Record<Exclude<CreditCodeCheck, { ok: true }>['reason'], string> = {
+  length: '统一社会信用代码应为18位',
+  charset: '统一社会信用代码里有不该出现的字符（不含 I、O、Z、S、V，第3至8位是数字）',
+  checksum: '统一社会信用代码校验不通过，可能有一位输错了',
+}
+
+/** What is wrong with a code, in words for the user. */
+export function creditCodeProblem(reason: keyof typeof PROBLEMS): string {
+  return PROBLEMS[reason]
+}

@@ -71,3 +71,8 @@ export function parseYearMonth(s: string): { year: number; month: number } {
 export function formatMonth(ym: { year: number; month?: number }): string {
   return ym.month ? `${ym.year}年${ym.month}月` : `${ym.year}年`
 }
+
+/** The calendar day in China time (UTC+8, no daylight saving) as YYYY-MM-DD: report numbers and dates users see. */
+export function chinaDay(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 10)
+}

@@ -1,5 +1,6 @@
 import { normalize } from '../text/normalize.js'
 import { memoize } from '../text/memo.js'
+import { escapeRegExp } from '../text/terms.js'
 import type { Segmenter } from './segmenter.js'
 
 // Words that carry no topic: question particles, pronouns, fillers.
@@ -91,8 +92,4 @@ export function createAnalyzer({ segmenter, synonymGroups }: AnalyzerOptions): A
 
   // Results are shared between callers: treat them as read-only.
   return { words: memoize(words), terms: memoize(terms) }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }

@@ -1,6 +1,7 @@
 import type { Knowledge } from '../knowledge/knowledge.js'
 import type { Section } from '../knowledge/schema.js'
 import { normalize } from '../text/normalize.js'
+import { termMatcher } from '../text/terms.js'
 import type { Analyzer } from './analyzer.js'
 import { Bm25Index } from './bm25.js'
 
@@ -62,11 +63,7 @@ export function createRetriever(
 
   // Matched literally in the normalised question (Latin terms as whole words), so phrases like 什么材料 work too.
   const offTopic = knowledge.outOfScope.topics.flatMap((t) =>
-    t.terms.map((term) => {
-      const n = normalize(term)
-      const re = /^[a-z]/.test(n) ? new RegExp(`(?<![a-z])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z])`) : undefined
-      return { test: (q: string) => (re ? re.test(q) : q.includes(n)), topic: t.name }
-    }),
+    t.terms.map((term) => ({ test: termMatcher(normalize(term)), topic: t.name })),
   )
   const findOffTopic = (question: string) => {
     const q = normalize(question)

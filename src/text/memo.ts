@@ -6,8 +6,7 @@
 export function memoize<T>(fn: (s: string) => T, max = 2000): (s: string) => T {
   let cache = new Map<string, T>()
   return function memoized(s: string): T {
-    const hit = cache.get(s)
-    if (hit !== undefined) return hit
+    if (cache.has(s)) return cache.get(s) as T
     const value = fn(s)
     // Cheaper than LRU bookkeeping: start over when full; hot entries come straight back.
     if (cache.size >= max) cache = new Map()

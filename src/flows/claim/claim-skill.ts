@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Skill, TurnContext } from '../../engine/skill.js'
 import { ownerKey, text, type FlowState, type Reply } from '../../engine/types.js'
 import type { Knowledge } from '../../knowledge/knowledge.js'
+import { chinaDay } from '../../policy/dates.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
 import { looksLikeQuestion, managersOf } from '../shared.js'
@@ -242,5 +243,5 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
 
 /** YYYYMMDD in China time, for report numbers. */
 export function chinaDate(epochMs: number): string {
-  return new Date(epochMs + 8 * 3600 * 1000).toISOString().slice(0, 10).replace(/-/g, '')
+  return chinaDay(epochMs).replace(/-/g, '')
 }

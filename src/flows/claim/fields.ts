@@ -2,10 +2,11 @@ import type { Knowledge } from '../../knowledge/knowledge.js'
 import { parseAllMoney, type Currency } from '../../policy/amount.js'
 import { parsePersonName, parsePhone, parsePolicyNo, parseYesNo } from '../../policy/contact-fields.js'
 import { findOwnName, findRisks } from '../../policy/coverage.js'
-import { checkCreditCode, findCreditCode } from '../../policy/credit-code.js'
+import { checkCreditCode, creditCodeProblem, findCreditCode } from '../../policy/credit-code.js'
 import { findMonths, formatMonth } from '../../policy/dates.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import { normalize } from '../../text/normalize.js'
+import { termMatcher } from '../../text/terms.js'
 import { formatMoney } from '../shared.js'
 
 export interface Ym {
@@ -99,10 +100,7 @@ export const FIELDS: FieldSpec[] = [
     parse(text) {
       const found = findCreditCode(text) ?? text.replace(/[\s-]/g, '')
       const check = checkCreditCode(found)
-      if (check.ok) return ok(check.code)
-      if (check.reason === 'length') return err('统一社会信用代码应为18位，请核对后重新输入。')
-      if (check.reason === 'charset') return err('统一社会信用代码里有不该出现的字符（不含 I、O、Z、S、V），请核对。')
-      return err('统一社会信用代码校验不通过，可能有一位输错了，请核对后重新输入。')
+      return check.ok ? ok(check.code) : err(`${creditCodeProblem(check.reason)}，请核对后重新输入。`)
     },
     show: (v) => v,
   } satisfies FieldSpec<'creditCode'>,
@@ -278,17 +276,20 @@ export const FIELDS: FieldSpec[] = [
 
 export const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]))
 
-/** A country or region named in the text (Chinese name, alias, or English word). */
+const countryMatchers = new WeakMap<Knowledge['countries'], Array<{ name: string; len: number; test: (t: string) => boolean }>>()
+
+/** A country or region named in the text (Chinese name, alias, or English word); the longest name wins. */
 export function findCountry(k: Knowledge, text: string): string | undefined {
+  let matchers = countryMatchers.get(k.countries)
+  if (!matchers) {
+    matchers = k.countries.regions.flatMap((r) =>
+      [r.name, ...r.aliases].map((alias) => ({ name: r.name, len: alias.length, test: termMatcher(normalize(alias)) })),
+    )
+    countryMatchers.set(k.countries, matchers)
+  }
   const n = normalize(text)
   let best: { name: string; len: number } | undefined
-  for (const r of k.countries.regions) {
-    for (const alias of [r.name, ...r.aliases]) {
-      const a = alias.toLowerCase()
-      const hit = /^[a-z]/.test(a) ? new RegExp(`(?<![a-z])${a.replace(/[.]/g, '\\.')}(?![a-z])`).test(n) : n.includes(a)
-      if (hit && (!best || a.length > best.len)) best = { name: r.name, len: a.length }
-    }
-  }
+  for (const m of matchers) if (m.test(n) && (!best || m.len > best.len)) best = m
   return best?.name
 }
 

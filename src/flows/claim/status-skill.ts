@@ -1,6 +1,7 @@
 import type { Skill } from '../../engine/skill.js'
 import { ownerKey, text } from '../../engine/types.js'
 import type { Knowledge } from '../../knowledge/knowledge.js'
+import { chinaDay } from '../../policy/dates.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
 
 const REPORT_NO = /bs\d{8}-\d{4,}/i
@@ -15,7 +16,7 @@ const STATUS: Record<LossReport['status'], string> = {
 /** "查询报案进度 BS…" / "我的报案": status of the user's own reports only — a number alone proves nothing. */
 export function createClaimStatusSkill({ knowledge, reports }: { knowledge: Knowledge; reports: ReportStore }): Skill {
   const phone = knowledge.contacts.claimsHotline.phones.join('、')
-  const line = (r: LossReport) => `${r.id}（${new Date(r.createdAt + 8 * 3600_000).toISOString().slice(0, 10)}提交）：${STATUS[r.status]}`
+  const line = (r: LossReport) => `${r.id}（${chinaDay(r.createdAt)}提交）：${STATUS[r.status]}`
 
   return {
     key: 'claim-status',
