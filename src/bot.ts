@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { createEngine, type Engine } from './engine/engine.js'
-import type { Skill } from './engine/skill.js'
+import type { Skill, TurnContext } from './engine/skill.js'
 import { createClaimSkill } from './flows/claim/claim-skill.js'
 import { createClaimStatusSkill } from './flows/claim/status-skill.js'
 import { createContactsSkill } from './flows/contacts.js'
@@ -79,6 +79,11 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
     createContactsSkill({ knowledge }),
   ]
 
-  const engine = createEngine({ store, skills, otherwise: qa, logger, now })
+  // "我们在沙井" said in passing is remembered for the manager, eligibility and loss-report answers.
+  const rememberDistrict = (ctx: TurnContext) => {
+    const place = places.resolve(ctx.norm)
+    if (place) ctx.session.profile.district = place.district
+  }
+  const engine = createEngine({ store, skills, otherwise: qa, logger, now, observe: rememberDistrict })
   return { engine, knowledge, analyzer, retriever, places, store }
 }

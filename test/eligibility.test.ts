@@ -79,6 +79,12 @@ describe('eligibility check', () => {
     expect(a).toContain('吕宇翔 13699865957')
   })
 
+  it('remembers a street mentioned in the same message and names its manager', async () => {
+    const a = await chat(bot).say('我们在沙井，2020年出口450万美元能参加吗')
+    expect(a).toContain('符合统保条件')
+    expect(a).toContain('吕宇翔 13699865957')
+  })
+
   it('lets the user leave the follow-up with another question', async () => {
     const c = chat(bot)
     await c.say('我们能参加统保吗')

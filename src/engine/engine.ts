@@ -14,6 +14,8 @@ export interface EngineOptions {
   otherwise: Skill
   logger: Logger
   now?: () => number
+  /** Run on every message before routing, to remember facts any later skill may use (the firm's district). */
+  observe?: (ctx: TurnContext) => void
 }
 
 export interface Engine {
@@ -25,10 +27,11 @@ const NO_MEMORY = '（系统暂时记不住上下文，回答时请把情况在�
 const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，请重新开始。'
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
-export function createEngine({ store, skills, otherwise, logger, now = Date.now }: EngineOptions): Engine {
+export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe }: EngineOptions): Engine {
   const byKey = new Map(skills.map((s) => [s.key, s]))
 
   async function turn(ctx: TurnContext): Promise<Reply[]> {
+    observe?.(ctx)
     const flow = ctx.session.flow
     if (!flow) return route(ctx)
     const owner = byKey.get(flow.name)

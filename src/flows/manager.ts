@@ -13,7 +13,6 @@ const VERSION = 1
 /** Routes a firm to its district's account manager, from a district, an alias or a street; asks when no place is given. */
 export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge; places: PlaceResolver }): Skill {
   function answer(ctx: TurnContext, place: PlaceMatch) {
-    ctx.session.profile.district = place.district
     delete ctx.session.flow
     const via = place.via === 'street' ? `${place.matched}属于${place.district}。` : ''
     return [text(`${via}${managerAnswer(knowledge, place.district, '线下领取保单、咨询统保业务都可以联系。')}`)]
