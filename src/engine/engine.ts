@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Store } from '../store/types.js'
 import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
+import { detectLang } from '../text/lang.js'
 import { normalize } from '../text/normalize.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
@@ -63,7 +64,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   }
 
   function context(message: InboundMessage, session: Session, t: number): TurnContext {
-    return { message, text: message.text.trim(), norm: normalize(message.text), session, now: t }
+    return { message, text: message.text.trim(), norm: normalize(message.text), session, now: t, lang: detectLang(message.text) }
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Lang } from '../text/lang.js'
 import type { InboundMessage, Reply, Session } from './types.js'
 
 /** Everything a skill sees for one turn; it may change `session` and the engine saves it afterwards. */
@@ -9,6 +10,8 @@ export interface TurnContext {
   norm: string
   session: Session
   now: number
+  /** The language to answer in: 'en' when the user wrote English. */
+  lang: Lang
 }
 
 /** One thing the bot can do. Skills are tried in order; the first whose `detect` says yes handles the turn. */

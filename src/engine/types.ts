@@ -25,17 +25,53 @@ export interface FlowState {
   startedAt: number
 }
 
+/** One amount as remembered: value and currency; approx when the user said "大概8万", "600多万". */
+export interface RememberedMoney {
+  value: number
+  currency: 'USD' | 'CNY' | 'HKD' | 'EUR' | 'OTHER' | 'UNKNOWN'
+  approx?: boolean
+}
+
+/** The losses against one buyer or one issuing bank: each shipment, invoice or L/C amount as said. */
+export interface LossGroup {
+  party: 'buyer' | 'bank'
+  /** As the user named it ("买方A", "Gamma公司", "德意志银行"); absent when unnamed. */
+  name?: string
+  amounts: RememberedMoney[]
+}
+
+/**
+ * The conversation's working facts: what the user told us in passing or in answers, kept so follow-ups
+ * ("那能赔多少", "那宝安呢", "如果是信用证呢") are answered in context. A new topic replaces what no longer applies.
+ */
+export interface WorkingFacts {
+  /** The firm's district, or the district last asked about. */
+  district?: string
+  /** 2020 exports in USD, once known exactly. */
+  exports2020Usd?: number
+  /** The loss under discussion, grouped by buyer or issuing bank. */
+  losses?: LossGroup[]
+  /** Month (or year) the goods were declared for export. */
+  declared?: { year: number; month?: number }
+  /** Risk kinds (risks.json ids) the user described as the cause. */
+  riskIds?: string[]
+  /** Paid by letter of credit. */
+  lc?: boolean
+  /** Contract signed and declared in the firm's own name. */
+  ownName?: boolean
+  /** Key of the skill that answered last (for follow-ups), and when. */
+  topic?: string
+  topicAt?: number
+}
+
 /** What the bot remembers about a user between messages. */
 export interface Session {
   v: typeof SESSION_VERSION
   userId: string
   createdAt: number
   updatedAt: number
-  /** Facts learned in the conversation, reused by later flows (district for a loss report, etc.). */
-  profile: {
-    district?: string
-    exports2020Usd?: number
-  }
+  /** Facts learned in the conversation (working facts), reused by later answers and flows. */
+  profile: WorkingFacts
   /** Sections of the last answer, for "详细一点". */
   lastSectionIds?: string[]
   flow?: FlowState

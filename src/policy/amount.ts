@@ -7,6 +7,11 @@ export interface MoneyAmount {
   value: number
   currency: Currency
   raw: string
+  /**
+   * Set when the user gave an approximate figure ("600多万", "六百几万", "大概8万", "差不多一千万"):
+   * the plausible range; `value` is then the figure as said (the lower bound for "600多万").
+   */
+  approx?: { low: number; high: number }
 }
 
 // Traditional and financial (大写) forms users type, mapped one char to one char so offsets into the original stay valid.
