@@ -2,6 +2,8 @@
 export type Lang = 'zh' | 'en'
 
 const CJK = /[\u3400-\u9fff]/g
+// Chinese grammar words: a message using any of them is written in Chinese, whatever English it quotes.
+const CHINESE_GRAMMAR = /[吗呢吧么啊呀嘛的了是能可我你他们多少什怎哪谁要会在有没和给欠赔保]/
 const LATIN_WORD = /[A-Za-z][A-Za-z'’-]*/g
 
 /**
@@ -12,5 +14,5 @@ export function detectLang(text: string): Lang {
   const cjk = text.match(CJK)?.length ?? 0
   const words = text.match(LATIN_WORD)?.length ?? 0
   if (cjk === 0) return words >= 2 ? 'en' : 'zh'
-  return cjk <= 4 && words >= 4 ? 'en' : 'zh'
+  return cjk <= 8 && words >= 3 && !CHINESE_GRAMMAR.test(text) ? 'en' : 'zh'
 }
