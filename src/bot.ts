@@ -1,11 +1,12 @@
 import type { Logger } from 'pino'
 import { createEngine, type Engine } from './engine/engine.js'
-import type { Skill, TurnContext } from './engine/skill.js'
+import type { Skill } from './engine/skill.js'
 import { createClaimSkill } from './flows/claim/claim-skill.js'
 import { createClaimStatusSkill } from './flows/claim/status-skill.js'
 import { createContactsSkill } from './flows/contacts.js'
 import { createCoverageSkill } from './flows/coverage.js'
 import { createEligibilitySkill } from './flows/eligibility.js'
+import { createFactsObserver } from './flows/facts.js'
 import { createManagerSkill } from './flows/manager.js'
 import { createMenuSkill } from './flows/menu.js'
 import { createPayoutSkill } from './flows/payout.js'
@@ -79,11 +80,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
     createContactsSkill({ knowledge }),
   ]
 
-  // "我们在沙井" said in passing is remembered for the manager, eligibility and loss-report answers.
-  const rememberDistrict = (ctx: TurnContext) => {
-    const place = places.resolve(ctx.norm)
-    if (place) ctx.session.profile.district = place.district
-  }
-  const engine = createEngine({ store, skills, otherwise: qa, logger, now, observe: rememberDistrict })
+  // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.
+  const observe = createFactsObserver({ knowledge, places })
+  const engine = createEngine({ store, skills, otherwise: qa, logger, now, observe })
   return { engine, knowledge, analyzer, retriever, places, store }
 }

@@ -3,7 +3,9 @@ import type { Store } from '../store/types.js'
 import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
 import { detectLang } from '../text/lang.js'
+import { standardWording } from '../text/colloquial.js'
 import { normalize } from '../text/normalize.js'
+import { clauses, mergeAnswers } from './compose.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
@@ -26,6 +28,13 @@ export interface Engine {
 const STORE_DOWN = '系统暂时无法保存对话，这一步请稍后再试。政策问题、客户经理查询可以照常提问。'
 const NO_MEMORY = '（系统暂时记不住上下文，回答时请把情况在一句话里说全。）'
 const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，请重新开始。'
+/** A follow-up refers to the last answer only for this long. */
+const TOPIC_TTL_MS = 30 * 60 * 1000
+/** More clauses than this are not split into separate questions (and cost nothing extra to route). */
+const MAX_PARTS = 6
+// "那宝安呢", "如果是信用证呢", "还有别的办法吗", "what about Nanshan?": a message that leans on the last answer.
+const ELLIPTICAL = /^(那|那么|如果|要是|假如|假设|换成|换做|还有|另外|那要是|what about|how about|and |what if|if |also )|呢[\s?？!！。.~]*$/
+const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|多少|几|how|what|which|who|when|where|can |could |is |are |do |does /.test(norm)
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
 export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe }: EngineOptions): Engine {
@@ -44,7 +53,11 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     // A menu click goes to its skill; only the flow's own button lets the flow handle it.
     if (!intent || intent === flow.name) {
       const replies = intent ? await (owner.start ?? owner.handle)(ctx) : await owner.resume(ctx)
-      if (replies) return replies
+      if (replies) {
+        ctx.session.profile.topic = owner.key
+        ctx.session.profile.topicAt = ctx.now
+        return replies
+      }
     }
     const kept = ctx.session.flow
     if (kept && owner.reminder) {
@@ -58,13 +71,72 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
 
   async function route(ctx: TurnContext): Promise<Reply[]> {
     const chosen = ctx.message.intent && (byKey.get(ctx.message.intent) ?? (otherwise.key === ctx.message.intent ? otherwise : undefined))
-    if (chosen) return (chosen.start ?? chosen.handle)(ctx)
-    const skill = skills.find((s) => s.detect(ctx)) ?? otherwise
-    return skill.handle(ctx)
+    if (chosen) return answer(chosen, ctx, chosen.start ?? chosen.handle)
+    const parts = split(ctx)
+    if (parts) return answerParts(ctx, parts)
+    return answer(pick(ctx), ctx)
+  }
+
+  /** The skill for one question: a follow-up of the last topic, else the first that recognises it, else Q&A. */
+  function pick(ctx: TurnContext): Skill {
+    const { topic, topicAt } = ctx.session.profile
+    const last = topic && topicAt !== undefined && ctx.now - topicAt < TOPIC_TTL_MS ? (byKey.get(topic) ?? (topic === otherwise.key ? otherwise : undefined)) : undefined
+    const elliptical = !!last && ctx.norm.length <= 30 && ELLIPTICAL.test(ctx.norm)
+    if (elliptical && last.followUp?.(ctx)) return last
+    return skills.find((s) => s.detect(ctx)) ?? (elliptical ? last : otherwise)
+  }
+
+  async function answer(skill: Skill, ctx: TurnContext, run: Skill['handle'] = skill.handle): Promise<Reply[]> {
+    const replies = await run(ctx)
+    if (!skill.transient) {
+      ctx.session.profile.topic = ctx.session.flow?.name ?? skill.key
+      ctx.session.profile.topicAt = ctx.now
+    }
+    return replies
+  }
+
+  /**
+   * "我们在福永，2020年出口600万美元，能参加吗？找谁办？": when the clauses ask different skills, each skill answers
+   * its own clauses (plus the statements, which carry the facts), and the answers are merged into one reply.
+   */
+  function split(ctx: TurnContext): Array<{ skill: Skill; ctx: TurnContext }> | undefined {
+    const parts = clauses(ctx.text)
+    if (parts.length < 2 || parts.length > MAX_PARTS) return undefined
+    const tagged = parts.map((clause) => {
+      const c = narrow(ctx, clause)
+      const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (looksLikeQuestion(c.norm) ? otherwise : undefined)
+      return { clause, skill }
+    })
+    const asked = [...new Set(tagged.flatMap((t) => (t.skill ? [t.skill] : [])))]
+    if (asked.length < 2) return undefined
+    // A form the user asked to start goes last, so its first question ends the reply.
+    asked.sort((a, b) => Number(!!a.reminder) - Number(!!b.reminder))
+    return asked.map((skill) => {
+      const own = tagged.filter((t) => t.skill === skill || (!t.skill && skill !== otherwise)).map((t) => t.clause)
+      return { skill, ctx: narrow(ctx, own.join('，')) }
+    })
+  }
+
+  async function answerParts(ctx: TurnContext, parts: Array<{ skill: Skill; ctx: TurnContext }>): Promise<Reply[]> {
+    // Each part may leave a small flow (a question back to the user); the last one asked is kept.
+    let flow = ctx.session.flow
+    const answers: Reply[][] = []
+    for (const part of parts) {
+      delete ctx.session.flow
+      answers.push(await answer(part.skill, part.ctx))
+      flow = ctx.session.flow ?? flow
+    }
+    ctx.session.flow = flow
+    return mergeAnswers(answers)
+  }
+
+  /** The same turn, looking at one part of the message. */
+  function narrow(ctx: TurnContext, part: string): TurnContext {
+    return { ...ctx, text: part, norm: standardWording(normalize(part)) }
   }
 
   function context(message: InboundMessage, session: Session, t: number): TurnContext {
-    return { message, text: message.text.trim(), norm: normalize(message.text), session, now: t, lang: detectLang(message.text) }
+    return { message, text: message.text.trim(), norm: standardWording(normalize(message.text)), session, now: t, lang: detectLang(message.text) }
   }
 
   /**

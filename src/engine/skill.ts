@@ -26,6 +26,13 @@ export interface Skill {
   /** Version of the flow state this skill writes; a stored flow of another version is dropped. */
   flowVersion?: number
   /**
+   * Whether an elliptical message ("那宝安呢", "电话多少", "如果是信用证呢") right after this skill's answer is a
+   * follow-up this skill should answer, even though another skill's detect() would also match it.
+   */
+  followUp?(ctx: TurnContext): boolean
+  /** Greetings, "详细一点": answering them does not change the topic a follow-up refers to. */
+  transient?: boolean
+  /**
    * Continue the skill's flow (session.flow.name === key). Return undefined to let the router answer this
    * message (a policy question mid-form); the flow stays for the next turn.
    */

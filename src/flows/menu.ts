@@ -20,6 +20,7 @@ export function createMenuSkill(getSkills: () => Skill[]): Skill {
 
   return {
     key: 'menu',
+    transient: true,
     detect: (ctx) => GREETING.test(ctx.norm) || THANKS.test(ctx.norm) || choice(ctx) !== undefined,
     handle: async function handleMenu(ctx) {
       if (THANKS.test(ctx.norm)) return [text('不客气！还有统保方面的问题随时问我，回复“菜单”可以看我能做什么。')]

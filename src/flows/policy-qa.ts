@@ -37,6 +37,7 @@ const MORE = /^(请|麻烦)?(再)?(详细|具体|完整|全部|展开|全文|原
 export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowledge'>): Skill {
   return {
     key: 'more-detail',
+    transient: true,
     detect: (ctx) => MORE.test(ctx.norm),
     handle: function showFullSection(ctx) {
       const ids = ctx.session.lastSectionIds

@@ -1,0 +1,43 @@
+import type { Reply } from './types.js'
+import { text } from './types.js'
+
+/** Clauses of a message, split where a question or sentence ends ("能参加吗？找谁办？"); commas keep a clause together. */
+export function clauses(message: string): string[] {
+  return message
+    .split(/[？?！!。；;\n]+/)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s))
+}
+
+const SOURCE = /^(来源：|Source: )/
+const MORE = /详细一点|more detail/i
+
+/**
+ * Several answers to one message, as one reply: in the order given, without lines an earlier part already said
+ * (the same manager line from the eligibility and the manager answer), with every source line once at the end.
+ */
+export function mergeAnswers(answers: Reply[][]): Reply[] {
+  const seen = new Set<string>()
+  const sources: string[] = []
+  let more: string | undefined
+  const blocks: string[] = []
+  for (const replies of answers) {
+    const lines: string[] = []
+    for (const line of replies.flatMap((r) => r.text.split('\n'))) {
+      const t = line.trim()
+      if (SOURCE.test(t)) {
+        if (!sources.includes(t)) sources.push(t)
+      } else if (MORE.test(t) && t.length < 30) {
+        more = t
+      } else if (!t) {
+        lines.push('')
+      } else if (!seen.has(t)) {
+        seen.add(t)
+        lines.push(line)
+      }
+    }
+    const block = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()
+    if (block) blocks.push(block)
+  }
+  return [text([blocks.join('\n\n'), sources.join('\n'), more].filter(Boolean).join('\n\n'))]
+}

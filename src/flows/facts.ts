@@ -1,0 +1,43 @@
+import type { TurnContext } from '../engine/skill.js'
+import type { Knowledge } from '../knowledge/knowledge.js'
+import { parseAllMoney } from '../policy/amount.js'
+import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
+import { findMonths } from '../policy/dates.js'
+import type { PlaceResolver } from '../policy/places.js'
+
+const EXPORTS = /出口额|出口金额|外贸额|出口总额|出口了|出口(?=\d|[一二三四五六七八九十几两]|约|大概|差不多)|exports?\b/
+const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行|letter of credit|issuing bank/
+const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a|不是信用证|非信用证|open account|wire transfer/
+const SHIPPED = /出运|出货|发货|报关|出口|出的货|发的货|走的货|装船|shipped|declared|exported|shipment/
+
+/**
+ * Remember the working facts a message states, whichever skill answers it: the district ("我们在沙井"), the 2020
+ * export figure, the declaration month, the cause, L/C or not, own-name contract. Later answers reuse them
+ * ("那能赔多少", "找谁办"). A fact said again replaces the old one; a new loss replaces the old loss's details.
+ */
+export function createFactsObserver({ knowledge, places }: { knowledge: Knowledge; places: PlaceResolver }) {
+  return function rememberFacts(ctx: TurnContext): void {
+    const facts = ctx.session.profile
+    const n = ctx.norm
+    const place = places.resolve(n)
+    if (place) facts.district = place.district
+
+    const risks = findRisks(knowledge.risks, n).kinds
+    if (risks.length) facts.riskIds = risks.map((k) => k.id)
+
+    const months = splitMonths(n, findMonths(n, new Date(ctx.now)))
+    if (months.declared && SHIPPED.test(n) && !EXPORTS.test(n)) facts.declared = { year: months.declared.year, month: months.declared.month }
+
+    if (LC_NO.test(n)) facts.lc = false
+    else if (LC_YES.test(n)) facts.lc = true
+
+    const own = findOwnName(n)
+    if (own !== undefined) facts.ownName = own
+
+    if (EXPORTS.test(n)) {
+      const amount = parseAllMoney(ctx.text)[0]
+      const otherYear = findMonths(n, new Date(ctx.now)).some((m) => m.year !== knowledge.rules.eligibility.year)
+      if (amount && amount.currency === 'USD' && !amount.approx && !otherYear) facts.exports2020Usd = amount.value
+    }
+  }
+}
