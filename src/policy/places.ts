@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { escapeRegExp } from '../text/terms.js'
 
 const placeName = z.string().min(2, '地名至少两个字')
 
@@ -7,8 +8,14 @@ export const streetsSchema = z.object({
     .array(
       z.object({
         name: placeName,
+        /** English name, for answers to English questions. */
+        en: z.string().min(2),
         aliases: z.array(placeName),
         streets: z.array(placeName.refine((s) => !/(街道|镇)$/.test(s), '街道名不带“街道”“镇”后缀')),
+        /** Pinyin spellings of the district in English questions ("bao'an", "baoan"). */
+        pinyin: z.array(z.string().regex(/^[a-z][a-z' -]*[a-z]$/, '拼音用小写字母')).default([]),
+        /** Unambiguous pinyin of streets → the street's Chinese name. */
+        streetPinyin: z.record(z.string().regex(/^[a-z][a-z' -]*[a-z]$/, '拼音用小写字母'), placeName).default({}),
       }),
     )
     .min(1),
@@ -22,8 +29,11 @@ export interface PlaceMatch {
 }
 
 export interface PlaceResolver {
+  /** The district a normalised message names, by district, alias, street or pinyin; the most specific wins. */
   resolve(text: string): PlaceMatch | undefined
   districts: string[]
+  /** "宝安区" → "Bao'an District". */
+  english(district: string): string
 }
 
 // Common words that contain a street name but never mean the place ("招商银行" is a bank, "重新安排" is not 新安).
@@ -83,7 +93,19 @@ export function createPlaceResolver(streetsFile: unknown, managerDistricts: read
     add(d.name, 'district')
     for (const a of d.aliases) add(a, 'alias')
     for (const s of d.streets) add(s, 'street')
+    for (const p of d.pinyin) add(p, 'alias')
+    for (const [p, street] of Object.entries(d.streetPinyin)) {
+      if (!d.streets.includes(street)) fail(`${d.name} 的拼音 ${p} 对应的 ${street} 不在该区街道中`)
+      add(p, 'street')
+    }
   }
+  // Pinyin only counts as a whole word: "buji" is 布吉, but not inside another word.
+  const latin = entries.filter((e) => /^[a-z]/.test(e.token))
+  const hanzi = entries.filter((e) => !/^[a-z]/.test(e.token))
+  const LATIN = latin.length
+    ? new RegExp(`(?<![a-z])(?:${latin.map((e) => escapeRegExp(e.token)).sort((a, b) => b.length - a.length).join('|')})(?![a-z])`, 'g')
+    : undefined
+  const latinEntry = new Map(latin.map((e) => [e.token, e]))
 
   function resolve(text: string): PlaceMatch | undefined {
     const blocked: Array<[number, number]> = []
@@ -91,7 +113,12 @@ export function createPlaceResolver(streetsFile: unknown, managerDistricts: read
       for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) blocked.push([i, i + w.length])
     }
     const found: Candidate[] = []
-    for (const entry of entries) {
+    if (LATIN && /[a-z]/.test(text)) {
+      for (const m of text.replace(/[’‘`]/g, "'").matchAll(LATIN)) {
+        found.push({ entry: latinEntry.get(m[0])!, start: m.index, end: m.index + m[0].length })
+      }
+    }
+    for (const entry of hanzi) {
       for (let i = text.indexOf(entry.token); i >= 0; i = text.indexOf(entry.token, i + 1)) {
         const end = i + entry.token.length
         if (blocked.some(([s, e]) => s <= i && end <= e)) continue
@@ -112,5 +139,6 @@ export function createPlaceResolver(streetsFile: unknown, managerDistricts: read
     return { district: best.entry.district, via: best.entry.via, matched: text.slice(best.start, best.end) }
   }
 
-  return { resolve, districts: names }
+  const englishNames = new Map(file.districts.map((d) => [d.name, d.en]))
+  return { resolve, districts: names, english: (district) => englishNames.get(district) ?? district }
 }

@@ -137,7 +137,7 @@ describe('resolve: not places', () => {
 describe('createPlaceResolver: checks the file against managers.json', () => {
   it('names streets.json and a district managers.json does not know', () => {
     const file = clone()
-    file.districts.push({ name: '坪地区', aliases: [], streets: [] })
+    file.districts.push({ name: '坪地区', en: 'Pingdi', aliases: [], streets: [], pinyin: [], streetPinyin: {} })
     expect(() => createPlaceResolver(file, managerDistricts)).toThrow(/streets\.json.*坪地区/)
   })
 
@@ -155,7 +155,7 @@ describe('createPlaceResolver: checks the file against managers.json', () => {
 
   it('rejects a district listed twice', () => {
     const file = clone()
-    file.districts.push({ name: '罗湖区', aliases: [], streets: [] })
+    file.districts.push({ name: '罗湖区', en: 'Luohu', aliases: [], streets: [], pinyin: [], streetPinyin: {} })
     expect(() => createPlaceResolver(file, managerDistricts)).toThrow(/streets\.json.*罗湖区/)
   })
 
@@ -168,5 +168,30 @@ describe('createPlaceResolver: checks the file against managers.json', () => {
 
   it('accepts the real files', () => {
     expect(() => createPlaceResolver(readJson('streets.json'), managerDistricts)).not.toThrow()
+  })
+})
+
+describe('pinyin in English questions', () => {
+  it.each([
+    ["who is the account manager for bao'an?", '宝安区'],
+    ['our factory is in baoan district', '宝安区'],
+    ['we are in shajing', '宝安区'],
+    ['nanshan', '南山区'],
+    ['office near sha tau kok', '盐田区'],
+    ['qianhai', '前海深港合作区'],
+    ['shenshan zone', '深汕特别合作区'],
+    ['longhua', '龙华区'],
+  ])('%s → %s', (text, district) => {
+    expect(resolve(text)?.district).toBe(district)
+  })
+
+  it('takes pinyin only as a whole word', () => {
+    expect(resolve('bujiao and futianx')).toBeUndefined()
+  })
+
+  it('rejects street pinyin that points at a street of another district', () => {
+    const file = clone()
+    file.districts.find((d) => d.name === '罗湖区')!.streetPinyin['shajin'] = '沙井'
+    expect(() => createPlaceResolver(file, managerDistricts)).toThrow(/streets\.json.*沙井/)
   })
 })
