@@ -103,11 +103,10 @@ describe('parseMoney: things that are not amounts', () => {
     '5m长',
     '千万不要错过',
     '万一出险怎么办',
-    '一百多万美元',
-    '100多万',
-    '1万多美元',
     '几万美元',
-    '十几万美元',
+    '几十万',
+    '上百万美元',
+    '600多个员工',
     '2块钢板',
     '统保',
     '请问一下怎么投保',
@@ -115,6 +114,50 @@ describe('parseMoney: things that are not amounts', () => {
   ])('%s', (text) => {
     expect(parseMoney(text)).toBeUndefined()
     expect(parseAllMoney(text)).toEqual([])
+  })
+})
+
+describe('parseMoney: approximate figures', () => {
+  it.each<[string, number, Currency, number, number]>([
+    ['600多万美元', 6_000_000, 'USD', 6_000_000, 7_000_000],
+    ['六百几万', 6_000_000, 'UNKNOWN', 6_000_000, 7_000_000],
+    ['一百多万美元', 1_000_000, 'USD', 1_000_000, 2_000_000],
+    ['100多万', 1_000_000, 'UNKNOWN', 1_000_000, 2_000_000],
+    ['120多万', 1_200_000, 'UNKNOWN', 1_200_000, 1_300_000],
+    ['两千多万人民币', 20_000_000, 'CNY', 20_000_000, 30_000_000],
+    ['1万多美元', 10_000, 'USD', 10_000, 20_000],
+    ['三万多美元', 30_000, 'USD', 30_000, 40_000],
+    ['十几万美元', 100_000, 'USD', 100_000, 200_000],
+    ['3000多美元', 3_000, 'USD', 3_000, 4_000],
+    ['大概8万美金', 80_000, 'USD', 72_000, 88_000],
+    ['差不多一千万人民币', 10_000_000, 'CNY', 9_000_000, 11_000_000],
+    ['约50万', 500_000, 'UNKNOWN', 450_000, 550_000],
+    ['大约是人民币800万', 8_000_000, 'CNY', 7_200_000, 8_800_000],
+    ['480万美元左右', 4_800_000, 'USD', 4_320_000, 5_280_000],
+    ['around 2 million dollars', 2_000_000, 'USD', 1_800_000, 2_200_000],
+    ['about USD 7.5 million', 7_500_000, 'USD', 6_750_000, 8_250_000],
+    ['将近800万美元', 8_000_000, 'USD', 7_200_000, 8_000_000],
+    ['不到800万美元', 8_000_000, 'USD', 0, 8_000_000],
+    ['800万美元出头', 8_000_000, 'USD', 8_000_000, 8_800_000],
+  ])('%s', (text, value, currency, low, high) => {
+    const a = parseMoney(text)
+    expect(a).toMatchObject({ value, currency, approx: { low, high } })
+  })
+
+  it('marks "多" and "超过" as strictly more than the figure said', () => {
+    expect(parseMoney('800多万美元')?.approx).toEqual({ low: 8_000_000, high: 9_000_000, lowExclusive: true })
+    expect(parseMoney('超过800万美元')?.approx).toEqual({ low: 8_000_000, high: Infinity, lowExclusive: true })
+  })
+
+  it('leaves exact figures without a range, whatever their form', () => {
+    for (const t of ['7.5M', '120k USD', 'USD 7.5 million', '500万美元', '12.5万美元']) expect(parseMoney(t)?.approx).toBeUndefined()
+    expect(parseMoney('our 2020 exports were 7.5M')).toEqual({ value: 7_500_000, currency: 'UNKNOWN', raw: '7.5M' })
+  })
+
+  it('does not read a contract, a range or a sum as "about"', () => {
+    expect(parseMoney('签约500万美元的订单')?.approx).toBeUndefined()
+    expect(parseAllMoney('$100k~200k').map((a) => a.approx)).toEqual([undefined, undefined])
+    expect(parseAllMoney('6万+7万+8万美元').map((a) => a.approx)).toEqual([undefined, undefined, undefined])
   })
 })
 
@@ -146,6 +189,16 @@ describe('parseAllMoney', () => {
       { value: 5_000_000, currency: 'USD', raw: '500万美元' },
       { value: 8_000_000, currency: 'UNKNOWN', raw: '800万' },
     ])
+  })
+
+  it('shares the currency across a list of figures', () => {
+    expect(parseAllMoney('分别6万、7万、8万美元').map((a) => [a.value, a.currency])).toEqual([
+      [60_000, 'USD'],
+      [70_000, 'USD'],
+      [80_000, 'USD'],
+    ])
+    expect(parseAllMoney('欠了30万美元和5万').map((a) => a.currency)).toEqual(['USD', 'USD'])
+    expect(parseAllMoney('2020年500万美元，2019年300万').map((a) => a.currency)).toEqual(['USD', 'UNKNOWN'])
   })
 
   it('treats a full-width comma as a list separator, not thousands', () => {
