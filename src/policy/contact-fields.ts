@@ -1,4 +1,6 @@
 /** Validators for the facts a loss report collects; each returns the cleaned value or undefined. */
+import { normalize } from '../text/normalize.js'
+import { parseAllMoney } from './amount.js'
 
 /** Mainland mobile (11 digits, 1[3-9]…) or landline (area code + 7–8 digits, or an 8-digit Shenzhen local number). */
 export function parsePhone(text: string): string | undefined {
@@ -18,32 +20,144 @@ function formatLandline(d: string): string {
   return `${area}-${d.slice(area.length)}`
 }
 
-const SKIP = /^(不记得|忘了|忘记了|没有|无|不知道|不清楚|跳过|暂无|没|略|记不清|找不到)[了。.!！]*$/
+const SKIP = /^(不记得|忘了|忘记了|没有|无|不知道|不清楚|跳过|暂无|没|略|记不清|找不到|no|none|n\/a|na|skip|not sure|don'?t know|don'?t have|do not have|no policy number)[了。.!！]*$/i
 
-/** Policy number: letters, digits and dashes, 6–30 characters; null when the user skips it. */
+/** Policy number: letters, digits and dashes, 6–30 characters with some digits; null when the user skips it. */
 export function parsePolicyNo(text: string): string | null | undefined {
   const t = text.normalize('NFKC').trim()
   if (SKIP.test(t)) return null
   const m = /[A-Za-z0-9][A-Za-z0-9-]{5,29}/.exec(t.replace(/\s+/g, ''))
-  return m ? m[0].toUpperCase() : undefined
+  // A word or a firm's name ("ACME Co., Ltd.") is not a policy number.
+  return m && /\d.*\d/.test(m[0]) ? m[0].toUpperCase() : undefined
 }
 
-const YES = /^(是|是的|对|对的|有|有的|嗯|没错|用了|用的|是信用证|yes|y|ok|好的?)([，,。.!！].*)?$/i
-const NO = /^(不是|否|没有|没|不|无|不用|没用|没用信用证|no|n)([，,。.!！].*)?$/i
+// "嗯，是的" is yes, "嗯" alone is not: a filler before the answer is dropped, a filler alone answers nothing.
+const LEADING_FILLER = /^(?:嗯+|哦+|噢|喔|额|呃|啊)[，,、\s]+/
+const YES = /^(是|是的|是啊|对|对的|对啊|有|有的|没错|用了|用的|是信用证|yes|y|yep|yeah)([，,。.!！].*)?$/i
+const NO = /^(不是|否|没有|没|不|无|不用|没用|没用信用证|no|n|nope)([，,。.!！].*)?$/i
 
-/** A yes/no answer, or undefined when the message is neither. */
+/** A yes/no answer, or undefined when the message is neither ("好的", "嗯" and "ok" do not say which). */
 export function parseYesNo(text: string): boolean | undefined {
-  const t = text.normalize('NFKC').trim().toLowerCase()
+  const t = text.normalize('NFKC').trim().toLowerCase().replace(LEADING_FILLER, '')
   if (NO.test(t)) return false
   if (YES.test(t)) return true
   return undefined
 }
 
-/** A person's name: 2–20 letters, Han characters or spaces; no digits. */
-export function parsePersonName(text: string): string | undefined {
+/** A person's name: 2–20 letters, Han characters or spaces; no digits; never a place, a filler or a yes/no. */
+export function parsePersonName(text: string, placeOf?: (norm: string) => string | undefined): string | undefined {
   const t = text
     .trim()
     .replace(/^(联系人|我是|我叫|姓名|名字)[是:：\s]*/, '')
     .replace(/[，,。.!！]+$/, '')
-  return /^[\p{Script=Han}A-Za-z·.\s]{2,20}$/u.test(t) ? t : undefined
+  if (!/^[\p{Script=Han}A-Za-z·.\s]{2,20}$/u.test(t)) return undefined
+  return nameProblem(t, placeOf) ? undefined : t
+}
+
+const ASK_MARK = /[?？]/
+// 么 ends a question ("能赔么"), but not 这么/那么/怎么 used as adverbs at the end.
+const ASK_END = /(?:吗|(?<![这那怎])么|来着)[。.!！~～\s]*$/
+const ASK_LEAD = /^(?:请问|问一下|问下|想问|我想问|顺便问|再问|另外问|先问|对了|等一下|等等|稍等)/
+const INTERROGATIVE = /怎么|如何|什么|哪|谁|为什么|为何|是否|能不能|能否|可不可以|可否|多少|多久|多长|几[天个月年号点时次]|有没有|要不要|会不会|是不是/
+// A message that ends on the thing it asks: "这个要多久", "理赔电话是多少", "保单号在哪里看".
+const ASK_TAIL =
+  /(?:是多少|多少钱|多少|多久|多长时间|几天|几个月|怎么办|怎么弄|怎么填|怎么写|怎么算|怎么查|怎么看|在哪里?看?|哪里看|哪里找|哪里查|哪儿|是什么|什么意思|是谁|找谁|能赔吗|可以吗|行不行)[。.!！~～\s]*$/
+// "那宝安呢", "电话呢" ask; "还没到期呢" does not.
+const NE_END = /呢[。.!！~～\s]*$/
+const EN_ASK = /^(?:what|how|when|where|who|whom|why|which)\b|^(?:can|could|do|does|is|are|should|will|would|may)\s+(?:i|we|you|it|the|this|that|my|our|there)\b/
+
+/**
+ * The message asks something rather than answering the form's question. `narrative` is for free descriptions,
+ * where "不知道怎么办" inside a longer account is part of the story: only clear question marks count there.
+ */
+export function asksQuestion(text: string, narrative = false): boolean {
+  const n = normalize(text)
+  if (!n) return false
+  if (ASK_MARK.test(n) || ASK_END.test(n) || EN_ASK.test(n)) return true
+  if (ASK_LEAD.test(n) && INTERROGATIVE.test(n)) return true
+  if (NE_END.test(n) && (/^(?:那|还有|那么)/.test(n) || INTERROGATIVE.test(n) || (n.length <= 5 && !/[没不还了]/.test(n)))) return true
+  return ASK_TAIL.test(n) && (!narrative || n.length <= 12)
+}
+
+/** Why a message cannot be a name (of a firm, a buyer, a bank or a person), or undefined when it can be one. */
+export type NameProblem = 'question' | 'place' | 'yesno' | 'filler' | 'number' | 'amount'
+
+const FILLER =
+  /^(?:好|好的|好吧|好啊|行|行的|可以|嗯+|哦+|噢|喔|额|呃|ok|okay|k|收到|知道了|明白|明白了|了解|谢谢|多谢|thanks|thank you|sure|fine|稍等|稍等一下|等一下|等等|等下|等我一下|马上|不知道|不清楚|忘了|不记得|继续|下一步|hi|hello|你好|您好)$/i
+const YESNO_WORD = /^(?:是|是的|对|对的|没错|不是|不对|否|没有|没|有|有的|不|不用|yes|no|y|n|yep|nope|yeah)$/i
+const NUMBER_ONLY = /^[\d\s.,，、+\-#/()（）%]+$/
+// Policy words: "理赔电话", "赔付比例" is a topic, not anyone's name (unless it is a firm: "中国出口信用保险公司").
+const TOPIC_WORD = /理赔|赔付|报损|报案|保单|统保|信保|政策|比例|限额|电话|热线|客户经理|保费|流程|材料/
+export const ORG_SUFFIX =
+  /(?:公司|集团|商行|银行|厂|企业|中心|研究院|事务所|合作社|商店|商贸|分行|支行|(?<![a-z])(?:co|company|corp|corporation|inc|ltd|limited|gmbh|llc|plc|pte|pty|s\.?a|s\.?r\.?l|s\.?p\.?a|sarl|b\.?v|ag|kg|oy|ab|llp|ltda|bank|bancorp)(?![a-z]))/
+const PLACE_RESIDUE = /^(?:我们|我司|公司|贵司)?(?:在|位于|是)?(?:广东省?|深圳市?|深圳)?$/
+const PUNCT = /[\s，,。.!！~～、；;：:"“”'‘’()（）]+/g
+const AMOUNT_RESIDUE = /^(?:大概|大约|约|差不多|将近|左右|多|共|一共|总共)*$/
+
+/**
+ * Why `text` is not a name: a question, a place alone ("宝安区"), a yes/no, a filler ("好的", "稍等"), a bare
+ * number or an amount. `placeOf` returns the place name found in the (normalized) text, if any.
+ */
+export function nameProblem(text: string, placeOf?: (norm: string) => string | undefined): NameProblem | undefined {
+  const n = normalize(text)
+  const bare = n.replace(PUNCT, '')
+  if (!bare) return 'filler'
+  if (YESNO_WORD.test(bare)) return 'yesno'
+  if (FILLER.test(n.replace(/[。.!！~～,，\s]+$/, '')) || FILLER.test(bare)) return 'filler'
+  const org = ORG_SUFFIX.test(n)
+  if (!org && (asksQuestion(text) || INTERROGATIVE.test(n) || TOPIC_WORD.test(n))) return 'question'
+  if (NUMBER_ONLY.test(n)) return 'number'
+  const money = parseAllMoney(text)
+  if (money.length && !org) {
+    let rest = n
+    for (const m of money) rest = rest.replace(normalize(m.raw), '')
+    if (AMOUNT_RESIDUE.test(rest.replace(PUNCT, ''))) return 'amount'
+  }
+  if (placeOf && !org) {
+    const matched = placeOf(n)
+    if (matched !== undefined && PLACE_RESIDUE.test(bare.replace(matched.replace(PUNCT, ''), '').replace(/(?:街道|区|镇)$/, ''))) return 'place'
+  }
+  return undefined
+}
+
+// "我们公司叫…", "买方是…", "名称：…" introduce the name; the name itself is kept as typed.
+const NAME_INTRO =
+  /^(?:(?:我们|我司|我们公司|本公司|公司|买方|买家|客户|对方|进口商|开证行|开证银行|联系人)的?(?:全称|名称|名字)?|全称|名称|名字)\s*(?:是|叫做|叫|为)?\s*[:：]?\s*/
+// A bare leading 是 is dropped only before a name that plainly starts after it (a region or a Latin name), so 是德科技 stays.
+const YES_INTRO = /^(?:叫做?\s*[:：]?|为\s*[:：]|是\s*[:：]?\s*(?=[A-Za-z0-9]|深圳|广东|中国|香港|澳门|台湾|东莞|广州|上海|北京))\s*/
+const QUOTES = /^[“"'‘「《『]+|[”"'’」》』]+$/g
+const TRAILING = /[。！!，,；;、\s]+$/
+const HAN_FULL_STOP = /(?<=\p{Script=Han})\.+$/u
+
+/** A name as the user gave it: legal form, case and punctuation kept ("ACME Co., Ltd."); only an intro and end marks go. */
+export function keepName(text: string): string {
+  let t = text.trim().replace(/\s+/g, ' ')
+  for (const intro of [NAME_INTRO, YES_INTRO]) {
+    const stripped = t.replace(intro, '')
+    if (stripped.length >= 2) t = stripped
+  }
+  return t.replace(QUOTES, '').replace(TRAILING, '').replace(HAN_FULL_STOP, '').trim()
+}
+
+// Each clause of a confirmation ("没问题，提交吧", "yes, submit") must be one of these, after its particles go.
+const CONFIRM_CLAUSE =
+  /^(?:确认|确认无误|确认提交|确定|确定提交|提交|可以提交|马上提交|现在提交|可以|好|好的|好吧|行|没问题|都没问题|没错|无误|信息无误|正确|都对|对|对的|是|是的|ok|okay|yes|y|yep|yeah|sure|submit|submit it|confirm|confirmed|correct|go ahead|all good|looks good|looks correct)$/i
+const CLAUSE_SPLIT = /[，,。.!！~～;；、\s]+/
+const CLAUSE_LEAD = /^(?:那就|那|就|请|帮我|直接|嗯+|哦)/
+const CLAUSE_TAIL = /(?:吧|啊|呀|了|哈|嘞|哦)+$/
+const EN_CONFIRM = /^(?:(?:yes|ok|okay|sure|yep|yeah)[, ]*)?(?:please )?(?:submit(?: it)?|confirm|go ahead|correct|all good|looks good)(?: please)?$/i
+const REFUSE = /^(?:不对|不正确|有错|有误|错了|写错了|填错了|要改|需要改|需要修改|我要改|要修改|改一下|修改一下|有问题|不是|不行|no|wrong|not correct|incorrect|change|edit)/i
+
+/** The answer to "核对无误请回复确认": true to submit, false to change something, undefined when unclear. */
+export function parseConfirmation(text: string): boolean | undefined {
+  const t = text.normalize('NFKC').trim().toLowerCase()
+  if (REFUSE.test(t)) return false
+  if (EN_CONFIRM.test(t.replace(/[.!]+$/, ''))) return true
+  const clauses = t.split(CLAUSE_SPLIT).filter(Boolean)
+  if (!clauses.length || clauses.length > 4) return undefined
+  const ok = clauses.every((c) => {
+    const bare = c.replace(CLAUSE_LEAD, '').replace(CLAUSE_TAIL, '')
+    return bare === '' || CONFIRM_CLAUSE.test(bare)
+  })
+  return ok && clauses.some((c) => c.replace(CLAUSE_LEAD, '').replace(CLAUSE_TAIL, '') !== '') ? true : undefined
 }

@@ -5,6 +5,7 @@ import type { Knowledge } from '../../knowledge/knowledge.js'
 import { chinaDay } from '../../policy/dates.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
+import { asksQuestion, parseConfirmation } from '../../policy/contact-fields.js'
 import { looksLikeQuestion, managersOf } from '../shared.js'
 import { extractFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
@@ -21,10 +22,19 @@ const CANCEL = /^(取消|不报了|算了|不填了|退出|放弃|取消报损|�
 const BACK = /^(上一步|返回上一步|上一题|返回|后退)[。.!！]*$/
 const CONTINUE = /^(继续|接着填|继续填|继续吧|好|好的|是|嗯)[。.!！]*$/
 const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
-const CONFIRM = /^(确认|确认提交|提交|确定|是|对|没问题|无误|正确|ok|好的?)[。.!！]*$/i
+const START_EN =
+  /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
+const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/
+const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|are|should|will|would)\b|\?/
+const WAIT = /^(稍等|稍等一下|等一下|等等|等下|等我一下|我查一下|我找一下|我看一下|马上)[。.!！~～]*$/
 const CORRECTION = /^(?:把|将)?(.{1,12}?)(?:改成|改为|更正为|修改为|换成|应该是|应为)[:：]?\s*(.+)$/
-const EDIT = /^(?:修改|更改|改一下|改)(.{1,12})$/
+const EDIT = /^(?:我?要|需要|想)?(?:修改|更改|改一下|改)(.{1,12})$/
+const BARE_REFUSE = /^(不对|有错|错了|写错了|填错了|要改|需要改|需要修改|我要改|改一下)[了。.!！]*$/
+const EDIT_AFTER = /^(.{1,12}?)(?:不对|有错|错了|写错了|填错了|要改|需要改|需要修改)[了。.!！]*$/
+const EDIT_HELP = '好的，请告诉我要改哪一项、改成什么，例如“金额改成13万美元”“电话改成13800138000”“买方名称改成ACME Co., Ltd.”；也可以回复“修改联系人”重新填写那一项。'
+const EN_NOTE = 'The form below is in Chinese. You can answer in English: names (company, buyer, bank, contact) are kept exactly as you type them.'
 // Free-text answers are taken whole; scanning them for other facts would misread a company or buyer name.
+// The buyer's name is scanned only when the answer states more than the name ("德国的Gamma公司，欠12万美元").
 const FREE_TEXT = new Set<SlotKey>(['company', 'contactName', 'description', 'issuingBank', 'creditCode', 'phone', 'policyNo'])
 
 interface ClaimData {
@@ -106,6 +116,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     ctx.session.flow = { name: CLAIM_FLOW, v: CLAIM_FLOW_VERSION, step: 'company', data: d, startedAt: ctx.now }
     const noted = merge(d, extractFacts(ctx.text, deps(ctx)))
     const lead = ['好的，我来帮您在线登记报损，一次问一项。随时可以回复“上一步”“取消”，或直接说“金额改成…”来更正。']
+    if (ctx.lang === 'en') lead.unshift(EN_NOTE)
     if (noted.length) lead.push(`已记下：${noted.join('、')}。`)
     return advance(ctx, d, [...lead, ...newFlags([], d.slots)])
   }
@@ -160,14 +171,41 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     return best?.key
   }
 
+  const wantsToStart = (ctx: TurnContext) =>
+    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm)) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
+
+  /**
+   * A question the router sends here only because the report was the last topic ("这个要多久" mid-form or right
+   * after submitting): answer what the brief allows and never open or pause a form for it.
+   */
+  function aside(ctx: TurnContext): Reply[] {
+    const time = /多久|多长时间|几天|多少天|什么时候|how long|when/.test(ctx.norm)
+    if (ctx.lang === 'en') {
+      return [text(time
+        ? `The policy brief does not say how long a claim takes; please ask the claims line ${claimsPhone}. Once the report is submitted, reply "我的报案" to see its status.`
+        : `The policy brief has no direct answer to that. The claims line ${claimsPhone} can help, or ask me about the policy.`)]
+    }
+    return [text(time
+      ? `政策简介没有写理赔需要多长时间，具体请问理赔服务电话 ${claimsPhone}。报损提交后，可以回复“我的报案”查看进度。`
+      : `这个问题政策简介里没有直接的答案，可以拨打理赔服务电话 ${claimsPhone} 咨询，也可以问我统保政策的具体问题。`)]
+  }
+
   return {
     key: CLAIM_FLOW,
     menuLabel: '在线报损（买家不付款、拒收等）',
     flowVersion: CLAIM_FLOW_VERSION,
-    detect: (ctx) => START.test(ctx.norm) && !/怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/.test(ctx.norm),
+    detect: wantsToStart,
     start,
-    handle: start,
-    reminder: () => `（您的报损还没填完。回复“继续”接着填，回复“取消”放弃。）`,
+    handle: (ctx) => (wantsToStart(ctx) ? start(ctx) : aside(ctx)),
+    reminder(ctx) {
+      const flow = ctx.session.flow
+      const step = flow?.step
+      if (flow && step === 'confirm') return '（您的报损还没填完：核对上面的汇总，无误请回复“确认”提交，回复“取消”放弃。）'
+      if (flow && step && FIELD_BY_KEY.has(step as SlotKey)) {
+        return `（您的报损还没填完，我们接着填：${prompt(ctx, step as SlotKey, data(flow).slots)} 回复“取消”放弃。）`
+      }
+      return '（您的报损还没填完。回复“继续”接着填，回复“取消”放弃。）'
+    },
     async resume(ctx) {
       const flow = ctx.session.flow!
       const d = data(flow)
@@ -193,6 +231,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
         }
         return undefined
       }
+      const here = () => (flow.step === 'confirm' ? summary(ctx, d.slots) : prompt(ctx, flow.step as SlotKey, d.slots))
       if (CONTINUE_WORD.test(t) && flow.step !== 'confirm') {
         return [text(prompt(ctx, flow.step as SlotKey, d.slots))]
       }
@@ -204,10 +243,20 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
         flow.step = prev
         return [text(`好的，回到上一步。\n${prompt(ctx, prev, d.slots)}`)]
       }
+      // "我要报损" again while filling it in: the form is already open; never a company name.
+      if (t.length <= 24 && wantsToStart(ctx)) {
+        return [text(`您正在填写报损，我们接着填。\n${here()}`)]
+      }
+      if (WAIT.test(t)) {
+        return [text(flow.step === 'confirm' ? '好的，不着急。核对好了回复“确认”提交。' : `好的，不着急。准备好了直接回复就行：\n${here()}`)]
+      }
+      // A question mid-form is answered by the router (the reminder repeats where we are); it is never a field value.
+      if (asksQuestion(ctx.text, flow.step === 'description')) return undefined
+
       const fix = CORRECTION.exec(ctx.text.trim())
       const fixKey = fix && fieldNamed(fix[1]!)
       if (fix && fixKey) return correct(ctx, d, fixKey, fix[2]!)
-      const edit = EDIT.exec(ctx.text.trim())
+      const edit = EDIT.exec(ctx.text.trim()) ?? EDIT_AFTER.exec(ctx.text.trim())
       const editKey = edit && fieldNamed(edit[1]!)
       if (editKey) {
         flow.step = editKey
@@ -215,7 +264,9 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
       }
 
       if (flow.step === 'confirm') {
-        if (CONFIRM.test(t)) return submit(ctx, d)
+        const yes = parseConfirmation(ctx.text)
+        if (yes) return submit(ctx, d)
+        if (yes === false) return [text(EDIT_HELP)]
         if (looksLikeQuestion(t)) return undefined
         return [text('请回复“确认”提交，或说明要改哪一项（例如“电话改成13800138000”），回复“取消”放弃。')]
       }
@@ -223,13 +274,18 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
       const key = flow.step as SlotKey
       const field = FIELD_BY_KEY.get(key)
       if (!field) return advance(ctx, d)
+      if (key !== 'lc' && key !== 'ownName' && BARE_REFUSE.test(t)) {
+        return [text(`${EDIT_HELP}\n不用改的话，请接着回答：${prompt(ctx, key, d.slots)}`)]
+      }
       const before = claimFlags(knowledge, d.slots)
-      const facts = FREE_TEXT.has(key) ? {} : extractFacts(ctx.text, deps(ctx))
+      let facts = FREE_TEXT.has(key) ? {} : extractFacts(ctx.text, deps(ctx))
+      // A name alone is taken whole, exactly as typed ("Beta GmbH & Co. KG"), not as the part a sentence scan finds.
+      if (key === 'buyerName' && Object.keys(facts).every((k) => k === 'buyerName')) facts = {}
       const fromFacts = facts[key]
       const parsed = fromFacts !== undefined ? { ok: true as const, value: fromFacts } : field.parse(ctx.text, deps(ctx), d.slots)
       if (!parsed.ok) {
         // A policy question in the middle of the form: answer it and keep the form.
-        if (looksLikeQuestion(t)) return undefined
+        if (parsed.question || looksLikeQuestion(t)) return undefined
         return [text(parsed.error)]
       }
       ;(d.slots as Record<string, unknown>)[key] = parsed.value

@@ -5,7 +5,14 @@ import { findMonths } from '../../policy/dates.js'
 import { normalize } from '../../text/normalize.js'
 import { findCountry, type ClaimSlots, type FieldDeps } from './fields.js'
 
-const LATIN_BUYER = /([A-Za-z][A-Za-z0-9&'.-]*(?:\s+[A-Za-z0-9&'.-]+){0,4})\s*(?:公司|集团|商行|(?<![A-Za-z])(?:co\.?|company|corp\.?|ltd\.?|inc\.?|gmbh|llc|s\.?a\.?|limited)(?![A-Za-z]))/i
+// A Latin firm name with its legal form, kept whole: "Gamma Trading GmbH", "ACME Co., Ltd.", "Beta GmbH & Co. KG", "Gamma公司".
+const LEGAL_FORM = String.raw`(?:co\.?|company|corp\.?|corporation|inc\.?|incorporated|ltd\.?|limited|gmbh|llc|l\.l\.c\.|plc|pte\.?|pty\.?|s\.a\.?|s\.r\.l\.?|srl|s\.p\.a\.?|spa|sarl|b\.v\.?|bv|ag|kg|oy|ab|llp|ltda\.?)(?![a-z])`
+const LATIN_BUYER = new RegExp(
+  String.raw`[a-z][a-z0-9&'’.-]*(?: [a-z0-9&'’.-]+){0,5}?(?:\s?(?:公司|集团|商行)|(?:, ?| ?& ?| )${LEGAL_FORM}(?:(?:, ?| ?& ?| )?${LEGAL_FORM}){0,3})`,
+  'i',
+)
+// Lower-case words before a capitalised name belong to the sentence ("our buyer Gamma Trading GmbH").
+const SENTENCE_WORDS = /^(?:[a-z]\S* )+(?=[A-Z0-9])/
 const HAN_BUYER = /(?:买家|买方|客户|进口商)(?:是|叫|为)?[:：]?\s*([\p{Script=Han}A-Za-z0-9（）()&.\s-]{2,40}?(?:公司|集团|商行))/u
 const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行/
 const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a/
@@ -23,7 +30,8 @@ export function extractFacts(text: string, d: FieldDeps): ClaimSlots {
 
   const country = findCountry(d.knowledge, text)
   if (country) out.buyerCountry = country
-  const buyer = LATIN_BUYER.exec(text.normalize('NFKC'))?.[1] ?? HAN_BUYER.exec(text)?.[1]
+  const latin = LATIN_BUYER.exec(text.normalize('NFKC').replace(/\s+/g, ' '))?.[0].replace(SENTENCE_WORDS, '')
+  const buyer = latin ?? HAN_BUYER.exec(text)?.[1]
   if (buyer) out.buyerName = buyer.trim()
 
   if (LC_NO.test(n)) out.lc = false

@@ -1,6 +1,6 @@
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import { parseAllMoney, type Currency } from '../../policy/amount.js'
-import { parsePersonName, parsePhone, parsePolicyNo, parseYesNo } from '../../policy/contact-fields.js'
+import { keepName, nameProblem, ORG_SUFFIX, parsePersonName, parsePhone, parsePolicyNo, parseYesNo, type NameProblem } from '../../policy/contact-fields.js'
 import { findOwnName, findRisks } from '../../policy/coverage.js'
 import { checkCreditCode, creditCodeProblem, findCreditCode } from '../../policy/credit-code.js'
 import { findMonths, formatMonth } from '../../policy/dates.js'
@@ -51,7 +51,8 @@ export interface FieldDeps {
   now: number
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+/** A failed parse; `question` when the answer was really a question for the router to answer. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; question?: boolean }
 
 export interface FieldSpec<K extends SlotKey = SlotKey> {
   key: K
@@ -68,6 +69,25 @@ export interface FieldSpec<K extends SlotKey = SlotKey> {
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const err = (error: string): Parsed<never> => ({ ok: false, error })
 const clean = (t: string) => t.trim().replace(/^(是|叫|为)[:：]?/, '').replace(/[。.!！]+$/, '').trim()
+const placeOf = (d: FieldDeps) => (norm: string) => d.places.resolve(norm)?.matched
+
+/** A polite re-ask when the answer cannot be the name asked for. */
+function nameError(label: string, example: string, problem: NameProblem, text: string): string {
+  const ask = `请填写${label}，例如“${example}”。`
+  if (problem === 'place') return `“${keepName(text)}”是地名，不是${label}。${ask}`
+  if (problem === 'number' || problem === 'amount') return `这像是数字或金额，不是${label}。${ask}`
+  if (problem === 'question') return `${ask}有问题也可以直接问我。`
+  return ask
+}
+
+/** A name field: kept exactly as given, after ruling out questions, places, yes/no, fillers and figures. */
+function parseName(text: string, d: FieldDeps, label: string, example: string, min: number): Parsed<string> {
+  const problem = nameProblem(text, placeOf(d))
+  if (problem) return { ok: false, error: nameError(label, example, problem, text), question: problem === 'question' }
+  const t = keepName(text)
+  if (t.length < min || t.length > 100 || !/[\p{Script=Han}A-Za-z]/u.test(t)) return err(`请填写${label}，例如“${example}”。`)
+  return ok(t)
+}
 
 function month(text: string, now: number): Ym | undefined {
   const m = findMonths(normalize(text), new Date(now)).find((x) => x.month !== undefined)
@@ -85,10 +105,11 @@ export const FIELDS: FieldSpec[] = [
     label: '企业名称',
     aliases: ['企业名称', '公司名称', '公司名', '企业', '公司', '名称'],
     prompt: () => '请问贵司的企业全称是？',
-    parse(text) {
-      const t = clean(text).replace(/^(我们|我司|我们公司|公司)(是|叫)?/, '')
-      if (t.length < 4 || t.length > 60 || !/[\p{Script=Han}A-Za-z]/u.test(t)) return err('请填写企业全称，例如“深圳市某某科技有限公司”。')
-      return ok(t)
+    parse(text, d) {
+      const name = parseName(text, d, '企业全称', '深圳市某某科技有限公司', 4)
+      // The full registered name carries its legal form; "示例电子" alone is not enough to find the firm.
+      if (name.ok && !ORG_SUFFIX.test(normalize(name.value))) return err('请填写营业执照上的企业全称（带“有限公司”等），例如“深圳市某某科技有限公司”。')
+      return name
     },
     show: (v) => v,
   } satisfies FieldSpec<'company'>,
@@ -120,9 +141,12 @@ export const FIELDS: FieldSpec[] = [
     label: '联系人',
     aliases: ['联系人', '姓名', '名字'],
     prompt: () => '请留一位联系人的姓名。',
-    parse(text) {
-      const name = parsePersonName(text)
-      return name ? ok(name) : err('请只填联系人姓名，例如“张三”。')
+    parse(text, d) {
+      const name = parsePersonName(text, placeOf(d))
+      if (name) return ok(name)
+      const problem = nameProblem(text, placeOf(d))
+      if (problem) return { ok: false, error: nameError('联系人姓名', '张三', problem, text), question: problem === 'question' }
+      return err('请只填联系人姓名，例如“张三”。')
     },
     show: (v) => v,
   } satisfies FieldSpec<'contactName'>,
@@ -153,9 +177,9 @@ export const FIELDS: FieldSpec[] = [
     label: '买方名称',
     aliases: ['买方名称', '买家名称', '买方', '买家', '客户', '进口商'],
     prompt: () => '买方（进口商）的名称是？',
-    parse(text) {
-      const t = clean(text)
-      return t.length >= 2 && t.length <= 100 ? ok(t) : err('请填写买方名称。')
+    parse(text, d) {
+      if (isCountryName(d.knowledge, text)) return err(`“${keepName(text)}”是国家或地区，请填写买方（进口商）的名称，例如“ACME Co., Ltd.”。`)
+      return parseName(text, d, '买方名称', 'ACME Co., Ltd.', 2)
     },
     show: (v) => v,
   } satisfies FieldSpec<'buyerName'>,
@@ -168,7 +192,8 @@ export const FIELDS: FieldSpec[] = [
       const found = findCountry(d.knowledge, text)
       if (found) return ok(found)
       const t = clean(text)
-      return /^[\p{Script=Han}A-Za-z .'-]{2,30}$/u.test(t) ? ok(t) : err('请填写国家或地区名，例如“德国”或“中国香港”。')
+      const fits = /^[\p{Script=Han}A-Za-z .'-]{2,30}$/u.test(t) && !nameProblem(text, placeOf(d))
+      return fits ? ok(t) : err('请填写买方所在的国家或地区，例如“德国”或“中国香港”。')
     },
     show: (v) => v,
   } satisfies FieldSpec<'buyerCountry'>,
@@ -183,7 +208,7 @@ export const FIELDS: FieldSpec[] = [
       const yn = parseYesNo(text)
       if (yn !== undefined) return ok(yn)
       if (/信用证|l\/c|\blc\b/.test(n)) return ok(true)
-      return err('请回复“是”（信用证结算）或“不是”（如电汇、赊销）。')
+      return err('没听明白。这笔货款是用信用证（L/C）结算的吗？请回复“是”（信用证结算）或“不是”（如电汇、赊销）。')
     },
     show: (v) => (v ? '信用证（L/C）' : '非信用证'),
   } satisfies FieldSpec<'lc'>,
@@ -193,10 +218,7 @@ export const FIELDS: FieldSpec[] = [
     aliases: ['开证行', '开证银行', '银行'],
     applies: (s) => s.lc === true,
     prompt: () => '开证行是哪家银行？（信用证项下，开证行是风险方）',
-    parse(text) {
-      const t = clean(text)
-      return t.length >= 2 && t.length <= 100 ? ok(t) : err('请填写开证行名称。')
-    },
+    parse: (text, d) => parseName(text, d, '开证行名称', 'Deutsche Bank', 2),
     show: (v) => v,
   } satisfies FieldSpec<'issuingBank'>,
   {
@@ -209,7 +231,9 @@ export const FIELDS: FieldSpec[] = [
       const r = findRisks(d.knowledge.risks, slots.lc ? `${n} 开证行` : n)
       if (r.kinds.length) return ok({ riskIds: r.kinds.map((k) => k.id) })
       const t = clean(text)
-      if (t.length >= 2 && t.length <= 200) return ok({ riskIds: [], other: t })
+      const problem = nameProblem(text)
+      const noCause = problem === 'filler' || problem === 'yesno' || problem === 'number'
+      if (!noCause && t.length >= 2 && t.length <= 200) return ok({ riskIds: [], other: t })
       return err('请简单说一下损失原因，例如“买家拖欠货款”。')
     },
     show: (v, d) => showCause(d.knowledge, v),
@@ -232,7 +256,7 @@ export const FIELDS: FieldSpec[] = [
     prompt: () => '销售合同是贵司与买方直接签的、并以贵司名义报关吗？回复“是”或“不是”。',
     parse(text) {
       const own = findOwnName(normalize(text)) ?? parseYesNo(text)
-      return own === undefined ? err('请回复“是”或“不是”。') : ok(own)
+      return own === undefined ? err('没听明白。销售合同是贵司直接与买方签的、并以贵司名义报关吗？请回复“是”或“不是”。') : ok(own)
     },
     show: (v) => (v ? '是' : '否'),
   } satisfies FieldSpec<'ownName'>,
@@ -268,7 +292,10 @@ export const FIELDS: FieldSpec[] = [
     parse(text) {
       const t = text.trim()
       if (t.length > 500) return err('说明请控制在500字以内。')
-      return ok(/^(无|没有|没了|暂无|不用了?)[。.!！]*$/.test(t) ? '无' : t)
+      if (/^(无|没有|没了|暂无|不用了?|no|none|nothing|n\/a|nothing to add)[。.!！]*$/i.test(t)) return ok('无')
+      const problem = nameProblem(t)
+      if (problem === 'filler' || problem === 'yesno') return err('请简单说说情况（如催收经过），没有可回复“无”。')
+      return ok(t)
     },
     show: (v) => v,
   } satisfies FieldSpec<'description'>,
@@ -291,6 +318,12 @@ export function findCountry(k: Knowledge, text: string): string | undefined {
   let best: { name: string; len: number } | undefined
   for (const m of matchers) if (m.test(n) && (!best || m.len > best.len)) best = m
   return best?.name
+}
+
+/** The whole message is a country or region name ("德国", "Germany"), not a firm named after one. */
+export function isCountryName(k: Knowledge, text: string): boolean {
+  const n = normalize(keepName(text))
+  return k.countries.regions.some((r) => normalize(r.name) === n || r.aliases.some((a) => normalize(a) === n))
 }
 
 /** "拖欠货款（商业风险）" or the user's own words. */
