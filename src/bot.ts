@@ -9,6 +9,7 @@ import { createEligibilitySkill } from './flows/eligibility.js'
 import { createFactsObserver } from './flows/facts.js'
 import { createManagerSkill } from './flows/manager.js'
 import { createMenuSkill } from './flows/menu.js'
+import { createOutsideShenzhenSkill } from './flows/outside-shenzhen.js'
 import { createPayoutSkill } from './flows/payout.js'
 import { createRosterSkill } from './flows/roster.js'
 import { createMoreDetailSkill, createOffTopicSkill, createPolicyQaSkill } from './flows/policy-qa.js'
@@ -71,6 +72,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
     createMoreDetailSkill({ knowledge }),
     status,
     claim,
+    createOutsideShenzhenSkill({ knowledge }),
     roster,
     eligibility,
     payout,

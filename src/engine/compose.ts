@@ -1,12 +1,17 @@
 import type { Reply } from './types.js'
 import { text } from './types.js'
 
+export interface Clause {
+  text: string
+  /** Ended with a question mark. */
+  asked: boolean
+}
+
 /** Clauses of a message, split where a question or sentence ends ("能参加吗？找谁办？"); commas keep a clause together. */
-export function clauses(message: string): string[] {
-  return message
-    .split(/[？?！!。；;\n]+/)
-    .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s))
+export function clauses(message: string): Clause[] {
+  return [...message.matchAll(/([^？?！!。；;\n]+)([？?！!。；;\n]*)/g)]
+    .map((m) => ({ text: m[1]!.trim(), asked: /[？?]/.test(m[2]!) }))
+    .filter((c) => /[\p{L}\p{N}]/u.test(c.text))
 }
 
 const SOURCE = /^(来源：|Source: )/
@@ -21,6 +26,8 @@ export function mergeAnswers(answers: Reply[][]): Reply[] {
   const sources: string[] = []
   let more: string | undefined
   const blocks: string[] = []
+  // A line already said, or said inside a longer line ("2. 线下：宝安区的客户经理：吕宇翔 …").
+  const said = (t: string) => seen.has(t) || (t.length >= 8 && [...seen].some((s) => s.includes(t)))
   for (const replies of answers) {
     const lines: string[] = []
     for (const line of replies.flatMap((r) => r.text.split('\n'))) {
@@ -31,13 +38,14 @@ export function mergeAnswers(answers: Reply[][]): Reply[] {
         more = t
       } else if (!t) {
         lines.push('')
-      } else if (!seen.has(t)) {
+      } else if (!said(t)) {
         seen.add(t)
         lines.push(line)
       }
     }
     const block = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()
-    if (block) blocks.push(block)
+    // Only a note left ("（按您前面说的宝安区查询）"): an earlier part already gave this answer.
+    if (block && !/^[（(][^\n]*[）)]$/.test(block)) blocks.push(block)
   }
   return [text([blocks.join('\n\n'), sources.join('\n'), more].filter(Boolean).join('\n\n'))]
 }

@@ -34,7 +34,7 @@ const TOPIC_TTL_MS = 30 * 60 * 1000
 const MAX_PARTS = 6
 // "那宝安呢", "如果是信用证呢", "还有别的办法吗", "what about Nanshan?": a message that leans on the last answer.
 const ELLIPTICAL = /^(那|那么|如果|要是|假如|假设|换成|换做|还有|另外|那要是|what about|how about|and |what if|if |also )|呢[\s?？!！。.~]*$/
-const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|多少|几|how|what|which|who|when|where|can |could |is |are |do |does /.test(norm)
+const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|多少|几|多[长久大]|how|what|which|who|when|where|can |could |is |are |do |does /.test(norm)
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
 export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe }: EngineOptions): Engine {
@@ -81,7 +81,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   function pick(ctx: TurnContext): Skill {
     const { topic, topicAt } = ctx.session.profile
     const last = topic && topicAt !== undefined && ctx.now - topicAt < TOPIC_TTL_MS ? (byKey.get(topic) ?? (topic === otherwise.key ? otherwise : undefined)) : undefined
-    const elliptical = !!last && ctx.norm.length <= 30 && ELLIPTICAL.test(ctx.norm)
+    const elliptical = !!last && ctx.norm.length <= 30 && (ELLIPTICAL.test(ctx.norm) || ctx.norm.length <= 6)
     if (elliptical && last.followUp?.(ctx)) return last
     return skills.find((s) => s.detect(ctx)) ?? (elliptical ? last : otherwise)
   }
@@ -102,9 +102,10 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   function split(ctx: TurnContext): Array<{ skill: Skill; ctx: TurnContext }> | undefined {
     const parts = clauses(ctx.text)
     if (parts.length < 2 || parts.length > MAX_PARTS) return undefined
-    const tagged = parts.map((clause) => {
+    if (skills.some((s) => s.exclusive && s.detect(ctx))) return undefined
+    const tagged = parts.map(({ text: clause, asked }) => {
       const c = narrow(ctx, clause)
-      const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (looksLikeQuestion(c.norm) ? otherwise : undefined)
+      const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (asked || looksLikeQuestion(c.norm) ? otherwise : undefined)
       return { clause, skill }
     })
     const asked = [...new Set(tagged.flatMap((t) => (t.skill ? [t.skill] : [])))]

@@ -30,6 +30,8 @@ export interface Skill {
    * follow-up this skill should answer, even though another skill's detect() would also match it.
    */
   followUp?(ctx: TurnContext): boolean
+  /** When this skill recognises the whole message, it answers alone (the message is not split into questions). */
+  exclusive?: boolean
   /** Greetings, "详细一点": answering them does not change the topic a follow-up refers to. */
   transient?: boolean
   /**

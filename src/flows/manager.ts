@@ -1,37 +1,63 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
+import { normalize } from '../text/normalize.js'
 import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
-import { districtChoices, looksLikeQuestion, managerAnswer } from './shared.js'
+import { districtChoices, looksLikeQuestion, managerAnswer, managersOf } from './shared.js'
 
-const ASKS_MANAGER = /客户经理|业务经理|经理|对接人|负责人|找谁|联系谁|找哪位|谁负责|线下领|线下办|当面/
-const ASKS_CONTACT = /电话|联系|手机|号码|找谁|谁|负责|对接|线下/
+const ASKS_MANAGER = /客户经理|业务经理|经理|对接人|负责人|找谁|联系谁|找哪位|谁负责|线下领|线下办|当面|account manager|relationship manager|\bmanagers?\b|contact person|person in charge|who (should|do|can|shall) (we|i) (contact|call|talk to|see)|who to (contact|call)|who (handles|is responsible|looks after)/
+const ASKS_CONTACT = /电话|联系|手机|号码|找谁|谁|负责|对接|线下|phone|number|contact|call|who/
 const COLLECT = /领/
+// Somewhere we cannot place on the district map: a landmark, a metro station, a building, a road.
+const LANDMARK = /地铁站|地铁|车站|高铁站|附近|旁边|大厦|广场|科技园|产业园|工业园|工业区|园区|大道|公路|[\p{Script=Han}]{1,6}路|花园|商城|商场|机场|口岸|metro|subway|station|\bnear\b|building|plaza|\bpark\b|tower|\broad\b|avenue|airport/u
 const FLOW = 'manager'
 const VERSION = 1
 
-/** Routes a firm to its district's account manager, from a district, an alias or a street; asks when no place is given. */
+/** Routes a firm to its district's account manager, from a district, an alias, a street or pinyin; asks when unsure. */
 export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge; places: PlaceResolver }): Skill {
+  const source = citation(knowledge, knowledge.managers.source)
+
+  /** "Account manager for Bao'an District (宝安区): 吕宇翔, 13699865957" */
+  function english(district: string, lead = ''): string {
+    const group = knowledge.managers.groups.find((g) => g.districts.includes(district))
+    const people = group?.managers.map((m) => `${m.name}, ${m.phones.join(' / ')}`).join('; ') ?? '(not listed in the brief)'
+    return `${lead}Account manager for ${places.english(district)} (${district}): ${people}\nYou can contact them to collect the policy offline or for questions about the scheme.\n${source}`
+  }
+
   function answer(ctx: TurnContext, place: PlaceMatch) {
     delete ctx.session.flow
-    const via = place.via === 'street' ? `${place.matched}属于${place.district}。` : ''
+    ctx.session.profile.district = place.district
+    if (ctx.lang === 'en') return [text(english(place.district, place.via === 'street' ? `${place.matched.replace(/\b[a-z]/g, (ch) => ch.toUpperCase())} is in ${places.english(place.district)}.\n` : ''))]
+    const via = place.via === 'street' ? `${place.matched}属于${place.district}。\n` : ''
     return [text(`${via}${managerAnswer(knowledge, place.district, '线下领取保单、咨询统保业务都可以联系。')}`)]
   }
 
-  function ask(ctx: TurnContext) {
+  function ask(ctx: TurnContext, unknownPlace = false) {
     ctx.session.flow = { name: FLOW, v: VERSION, step: 'district', data: {}, startedAt: ctx.now }
-    return [text(`请问贵司在深圳哪个区？回复区名或街道名，我告诉您对应的客户经理。\n可选：${districtChoices(knowledge)}`)]
+    if (ctx.lang === 'en') {
+      const names = places.districts.map((d) => places.english(d)).join(', ')
+      return [text(`${unknownPlace ? "I can't tell which district that is. " : ''}Which district of Shenzhen is your company in? Reply with the district or street name and I'll give you the account manager.\nDistricts: ${names}`)]
+    }
+    const lead = unknownPlace ? '从您说的地点还判断不出是哪个区。' : ''
+    return [text(`${lead}请问贵司在深圳哪个区？回复区名或街道名，我告诉您对应的客户经理。\n可选：${districtChoices(knowledge)}`)]
   }
 
   /** Everyone at once, for "线下领取联系谁" without a place; the user can still name the district. */
   function all(ctx: TurnContext) {
+    if (ctx.lang === 'en') return ask(ctx)
     ctx.session.flow = { name: FLOW, v: VERSION, step: 'district', data: {}, startedAt: ctx.now }
     const lines = knowledge.managers.groups.map((g) => `${g.districts.join('、')}：${g.managers.map((m) => `${m.name} ${m.phones.join(' / ')}`).join('；')}`)
-    const offline = `线下领取保单、咨询统保业务，请联系所在区的客户经理：\n${lines.join('\n')}\n回复贵司所在的区或街道，我只列您那个区的。\n${citation(knowledge, knowledge.managers.source)}`
+    const offline = `线下领取保单、咨询统保业务，请联系所在区的客户经理：\n${lines.join('\n')}\n回复贵司所在的区或街道，我只列您那个区的。\n${source}`
     if (!COLLECT.test(ctx.norm) || /线下/.test(ctx.norm)) return [text(offline)]
     const c = knowledge.contacts
     const online = `统保保单直接向${c.insurer.name}领取，线上、线下任选其一。\n线上：登录单一窗口 ${c.singleWindowUrl.url} ，进入出口信用模块按流程领取；咨询电话 ${c.singleWindowSupport.phones.join('、')}。\n${citation(knowledge, knowledge.rules.eligibility.source)}\n${citation(knowledge, c.singleWindowUrl.source)}`
     return [text(`${online}\n\n${offline}`)]
+  }
+
+  /** The district told earlier in the conversation, said so. */
+  function remembered(ctx: TurnContext, district: string) {
+    if (ctx.lang === 'en') return [text(english(district, `Based on the district you mentioned (${places.english(district)}):\n`))]
+    return [text(managerAnswer(knowledge, district, `（按您前面说的${district}查询；换区请直接告诉我区名。）`))]
   }
 
   return {
@@ -43,15 +69,23 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
       if (/(线上|网上).*线下|线下.*(线上|网上)/.test(ctx.norm) && /还是|选|两个|都要|哪种|哪个|区别/.test(ctx.norm)) return false
       if (ASKS_MANAGER.test(ctx.norm)) return true
       const place = places.resolve(ctx.norm)
-      // A bare place name ("宝安", "沙井街道") or a place with a contact question.
-      return !!place && (ASKS_CONTACT.test(ctx.norm) || ctx.norm.replace(/[\s。.!！]/g, '').length <= place.matched.length + 3)
+      // A bare place name ("宝安", "沙井街道", "那南山呢") or a place with a contact question.
+      const bare = ctx.norm.replace(/^(那|那么|and|what about|how about)\s*|[\s。.!！?？呢]/g, '')
+      return !!place && (ASKS_CONTACT.test(ctx.norm) || bare.length <= place.matched.replace(/\s/g, '').length + 3)
     },
-    start: ask,
+    // Right after a manager answer, "电话多少" or "那南山呢" is about the manager.
+    followUp: (ctx) => !!places.resolve(ctx.norm) || ASKS_CONTACT.test(ctx.norm),
+    start: (ctx) => ask(ctx),
     handle: function routeToManager(ctx) {
       const place = places.resolve(ctx.norm)
       if (place) return answer(ctx, place)
+      const landmark = LANDMARK.exec(ctx.norm)
+      if (landmark) return ask(ctx, true)
+      // Named in another clause of this same message ("我们在福永，…？找谁办？"): not something said before.
+      const inMessage = places.resolve(normalize(ctx.message.text))
+      if (inMessage) return answer(ctx, inMessage)
       const known = ctx.session.profile.district
-      if (known) return [text(managerAnswer(knowledge, known, `（按您之前说的${known}查询；换区请直接告诉我区名。）`))]
+      if (known && managersOf(knowledge, known)) return remembered(ctx, known)
       return all(ctx)
     },
     resume(ctx) {
@@ -61,6 +95,7 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
         delete ctx.session.flow
         return undefined
       }
+      if (ctx.lang === 'en') return ask(ctx, true)
       return [text(`没认出“${ctx.text}”是深圳哪个区或街道。请回复区名，例如“宝安区”或“南山”。\n可选：${districtChoices(knowledge)}`)]
     },
   }

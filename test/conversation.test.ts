@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { clauses, mergeAnswers } from '../src/engine/compose.js'
+import { text } from '../src/engine/types.js'
+import { chat, testBot } from './helpers/bot.js'
+
+const bot = testBot()
+const sourceLines = (a: string) => a.split('\n').filter((l) => l.startsWith('来源：'))
+
+describe('several questions in one message', () => {
+  it('answers the verdict and the manager, with one source list at the end', async () => {
+    const a = await chat(bot).say('我们在福永，2020年出口600万美元，能参加吗？找谁办？')
+    expect(a).toContain('符合统保条件')
+    expect(a).toContain('吕宇翔 13699865957')
+    // The manager line is said once, the sources once each, all after the answer.
+    expect(a.split('吕宇翔 13699865957').length - 1).toBe(1)
+    const sources = sourceLines(a)
+    expect(new Set(sources).size).toBe(sources.length)
+    expect(a.trimEnd().endsWith(sources.at(-1)!)).toBe(true)
+    expect(a).not.toContain('按您前面说的')
+  })
+
+  it('answers a policy question and a phone question asked together', async () => {
+    const a = await chat(bot).say('保险期限多长？理赔电话是多少？')
+    expect(a).toContain('1.5年')
+    expect(a).toContain('88325700')
+  })
+
+  it('keeps one question with two clauses for the same skill whole', async () => {
+    const a = await chat(bot).say('两个买家分别欠30万美元和5万美元。能赔多少？')
+    expect(a).toContain('150,000美元')
+    expect(a).toContain('40,000美元')
+  })
+})
+
+describe('follow-ups keep their context', () => {
+  it('"那南山呢" and "电话多少" after a manager answer', async () => {
+    const c = chat(bot)
+    expect(await c.say('宝安区客户经理是谁')).toContain('吕宇翔')
+    expect(await c.say('那南山呢')).toContain('金悠 18813671303')
+    const phones = await c.say('电话多少')
+    expect(phones).toContain('18813671303')
+    expect(phones).toContain('按您前面说的南山区')
+  })
+
+  it('"电话多少" after a payout answer is the claims line', async () => {
+    const c = chat(bot)
+    await c.say('买家欠了10万美元能赔多少')
+    expect(await c.say('电话多少')).toContain('88325700')
+  })
+
+  it('remembers a district said in passing for a later question, and says so', async () => {
+    const c = chat(bot)
+    await c.say('我们公司在坂田，做电子产品出口的')
+    const a = await c.say('客户经理电话多少')
+    expect(a).toContain('王清莹')
+    expect(a).toContain('按您前面说的龙岗区')
+  })
+
+  it('a follow-up after half an hour is a new question', async () => {
+    let t = Date.parse('2026-03-02T02:00:00Z')
+    const timed = testBot({ now: () => t })
+    const c = chat(timed)
+    await c.say('宝安区客户经理是谁')
+    t += 31 * 60_000
+    // No topic any more: "电话多少" is the general list of hotlines, not one manager.
+    expect(await c.say('电话多少')).toContain('88325713')
+  })
+})
+
+describe('clauses and merging', () => {
+  it('splits at sentence ends, not at commas', () => {
+    expect(clauses('我们在福永，2020年出口600万美元，能参加吗？找谁办').map((c) => [c.text, c.asked])).toEqual([['我们在福永，2020年出口600万美元，能参加吗', true], ['找谁办', false]])
+    expect(clauses('？？。')).toEqual([])
+  })
+
+  it('drops repeated lines and collects sources once at the end', () => {
+    const merged = mergeAnswers([
+      [text('甲答案\n来源：A\n回复“详细一点”查看全文。')],
+      [text('甲答案\n乙答案\n来源：A\n来源：B')],
+    ])[0]!.text
+    expect(merged).toBe('甲答案\n\n乙答案\n\n来源：A\n来源：B\n\n回复“详细一点”查看全文。')
+  })
+})
