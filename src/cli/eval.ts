@@ -9,12 +9,14 @@ const bot = await buildNodeBot(loadConfig({ ...process.env, LOG_LEVEL: 'silent',
   store: createMemoryStore({ sessionTtlSeconds: 3600 }),
 })
 const results = await runGolden(bot, loadGolden(process.argv[2] ?? 'test/golden'))
-const { accuracy, byCategory } = summarize(results)
+const { accuracy, byCategory, byKind } = summarize(results)
 
+const row = (name: string, c: { ok: number; total: number }) =>
+  console.log(name.padEnd(20), `${c.ok}/${c.total}`.padStart(8), `${((100 * c.ok) / c.total).toFixed(0)}%`.padStart(8))
 console.log('category'.padEnd(20), 'ok/total', 'accuracy')
-for (const [cat, c] of [...byCategory].sort()) {
-  console.log(cat.padEnd(20), `${c.ok}/${c.total}`.padStart(8), `${((100 * c.ok) / c.total).toFixed(0)}%`.padStart(8))
-}
+for (const [cat, c] of [...byCategory].sort()) row(cat, c)
+console.log('\nacross categories')
+for (const [kind, c] of [...byKind].sort()) row(kind, c)
 console.log(`\noverall: ${results.filter((r) => r.ok).length}/${results.length} = ${(100 * accuracy).toFixed(1)}%`)
 const failures = results.filter((r) => !r.ok)
 if (failures.length) {

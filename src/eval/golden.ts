@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { Bot } from '../bot.js'
+import { detectLang } from '../text/lang.js'
 
 export const goldenItemSchema = z.object({
   q: z.string().min(1),
@@ -70,15 +71,30 @@ function judge(item: GoldenItem, answer: string, cited: string[]): { ok: boolean
   return { ok: true }
 }
 
-/** Accuracy overall and by category. */
-export function summarize(results: GoldenResult[]): { accuracy: number; byCategory: Map<string, { ok: number; total: number }> } {
-  const byCategory = new Map<string, { ok: number; total: number }>()
-  for (const r of results) {
-    const c = byCategory.get(r.item.category) ?? { ok: 0, total: 0 }
+type Tally = Map<string, { ok: number; total: number }>
+
+/** The kinds that cut across categories: questions asked in English, and follow-ups in a conversation. */
+export function kindsOf(item: GoldenItem): string[] {
+  const kinds: string[] = []
+  if (detectLang(item.q) === 'en') kinds.push('english')
+  if (item.before.length) kinds.push('multi-turn')
+  return kinds
+}
+
+/** Accuracy overall, by category, and by kind (English, multi-turn). */
+export function summarize(results: GoldenResult[]): { accuracy: number; byCategory: Tally; byKind: Tally } {
+  const byCategory: Tally = new Map()
+  const byKind: Tally = new Map()
+  const count = (tally: Tally, key: string, ok: boolean) => {
+    const c = tally.get(key) ?? { ok: 0, total: 0 }
     c.total++
-    if (r.ok) c.ok++
-    byCategory.set(r.item.category, c)
+    if (ok) c.ok++
+    tally.set(key, c)
+  }
+  for (const r of results) {
+    count(byCategory, r.item.category, r.ok)
+    for (const kind of kindsOf(r.item)) count(byKind, kind, r.ok)
   }
   const ok = results.filter((r) => r.ok).length
-  return { accuracy: results.length ? ok / results.length : 0, byCategory }
+  return { accuracy: results.length ? ok / results.length : 0, byCategory, byKind }
 }
