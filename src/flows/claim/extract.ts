@@ -8,7 +8,7 @@ import { findCountry, type ClaimSlots, type FieldDeps } from './fields.js'
 // A Latin firm name with its legal form, kept whole: "Gamma Trading GmbH", "ACME Co., Ltd.", "Beta GmbH & Co. KG", "Gamma公司".
 const LEGAL_FORM = String.raw`(?:co\.?|company|corp\.?|corporation|inc\.?|incorporated|ltd\.?|limited|gmbh|llc|l\.l\.c\.|plc|pte\.?|pty\.?|s\.a\.?|s\.r\.l\.?|srl|s\.p\.a\.?|spa|sarl|b\.v\.?|bv|ag|kg|oy|ab|llp|ltda\.?)(?![a-z])`
 const LATIN_BUYER = new RegExp(
-  String.raw`[a-z][a-z0-9&'’.-]*(?: [a-z0-9&'’.-]+){0,5}?(?:\s?(?:公司|集团|商行)|(?:, ?| ?& ?| )${LEGAL_FORM}(?:(?:, ?| ?& ?| )?${LEGAL_FORM}){0,3})`,
+  String.raw`(?<![a-z0-9&'’.-])[a-z][a-z0-9&'’.-]{0,39}(?: [a-z0-9&'’.-]{1,40}){0,5}?(?:\s?(?:公司|集团|商行)|(?:, ?| ?& ?| )${LEGAL_FORM}(?:(?:, ?| ?& ?| )?${LEGAL_FORM}){0,3})`,
   'i',
 )
 // Lower-case words before a capitalised name belong to the sentence ("our buyer Gamma Trading GmbH").
