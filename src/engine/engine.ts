@@ -100,22 +100,32 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
    * its own clauses (plus the statements, which carry the facts), and the answers are merged into one reply.
    */
   function split(ctx: TurnContext): Array<{ skill: Skill; ctx: TurnContext }> | undefined {
-    const parts = clauses(ctx.text)
-    if (parts.length < 2 || parts.length > MAX_PARTS) return undefined
+    const found = clauses(ctx.text)
+    if (found.length < 2 || found.length > MAX_PARTS) return undefined
     if (skills.some((s) => s.exclusive && s.detect(ctx))) return undefined
-    const tagged = parts.map(({ text: clause, asked }) => {
+    const tagged = found.map(({ text: clause, asked }) => {
       const c = narrow(ctx, clause)
       const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (asked || looksLikeQuestion(c.norm) ? otherwise : undefined)
       return { clause, skill }
     })
-    const asked = [...new Set(tagged.flatMap((t) => (t.skill ? [t.skill] : [])))]
-    if (asked.length < 2) return undefined
-    // A form the user asked to start goes last, so its first question ends the reply.
-    asked.sort((a, b) => Number(!!a.reminder) - Number(!!b.reminder))
-    return asked.map((skill) => {
-      const own = tagged.filter((t) => t.skill === skill || (!t.skill && skill !== otherwise)).map((t) => t.clause)
-      return { skill, ctx: narrow(ctx, own.join('，')) }
+    // A skill answers all its clauses at once; each policy question is retrieved on its own.
+    const groups = new Map<string, { skill: Skill; clauses: string[] }>()
+    tagged.forEach(({ clause, skill }, i) => {
+      if (!skill) return
+      const key = skill === otherwise ? `${skill.key}#${i}` : skill.key
+      const group = groups.get(key) ?? { skill, clauses: [] }
+      group.clauses.push(clause)
+      groups.set(key, group)
     })
+    if (groups.size < 2) return undefined
+    const statements = tagged.filter((t) => !t.skill).map((t) => t.clause)
+    // A form the user asked to start goes last, so its first question ends the reply.
+    const parts = [...groups.values()].sort((a, b) => Number(!!a.skill.reminder) - Number(!!b.skill.reminder))
+    return parts.map(({ skill, clauses: own }) => ({
+      skill,
+      // Statements carry facts for the rules ("我们在福永"); a policy question is searched on its own words.
+      ctx: narrow(ctx, (skill === otherwise ? own : [...statements, ...own]).join('，')),
+    }))
   }
 
   async function answerParts(ctx: TurnContext, parts: Array<{ skill: Skill; ctx: TurnContext }>): Promise<Reply[]> {
