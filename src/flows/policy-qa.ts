@@ -17,21 +17,26 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever }: PolicyQa
     key: 'policy-qa',
     menuLabel: '政策问答（保什么、赔多少、怎么领保单等）',
     detect: () => false,
-    start: () => [text('请直接输入您的问题，例如：“赔付比例是多少？”“保单怎么领取？”')],
+    start: (ctx) =>
+      ctx.lang === 'en'
+        ? [text('Please type your question, for example “What is the indemnity ratio?” or “How do I get the policy online?”')]
+        : [text('请直接输入您的问题，例如：“赔付比例是多少？”“保单怎么领取？”')],
     handle: function answerPolicyQuestion(ctx) {
-      const retrieval = retriever.retrieve(ctx.text)
+      // ctx.norm has colloquial, Cantonese and typo wording already rewritten (几时→什么时候, 陪付→赔付).
+      const retrieval = retriever.retrieve(ctx.norm, ctx.lang)
       if (!retrieval.sections.length) {
         delete ctx.session.lastSectionIds
-        return [text(abstention(knowledge, retrieval.outOfScope))]
+        return [text(abstention(knowledge, retrieval.outOfScope, ctx.lang))]
       }
-      const answer = composeAnswer(knowledge, retrieval, analyzer, retriever)
+      const answer = composeAnswer(knowledge, retrieval, analyzer, retriever, { lang: ctx.lang, question: ctx.norm })
       ctx.session.lastSectionIds = answer.sectionIds
       return [text(answer.text)]
     },
   }
 }
 
-const MORE = /^(请|麻烦)?(再)?(详细|具体|完整|全部|展开|全文|原文|多说)(一点|一些|点|些|说说|讲讲|内容|说明|的)?[\s。.!！?？]*$|^(更多|展开全文|看全文|查看全文)$/
+const MORE =
+  /^(请|麻烦)?(再)?(详细|具体|完整|全部|展开|全文|原文|多说)(一点|一些|点|些|说说|讲讲|内容|说明|的)?[\s。.!！?？]*$|^(更多|展开全文|看全文|查看全文)$|^(please )?(more|more details?|details|full text|tell me more|show me the full text)( please)?[\s.!?]*$/
 
 /** "详细一点": the full text of the sections behind the last answer. */
 export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowledge'>): Skill {
@@ -41,8 +46,10 @@ export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowled
     detect: (ctx) => MORE.test(ctx.norm),
     handle: function showFullSection(ctx) {
       const ids = ctx.session.lastSectionIds
-      if (!ids?.length) return [text('请先告诉我您想了解哪方面的政策，例如“保障范围是什么？”')]
-      return [text(composeFull(knowledge, ids))]
+      if (!ids?.length) {
+        return [text(ctx.lang === 'en' ? 'Please tell me first which part of the policy you want to know about, e.g. “What is covered?”' : '请先告诉我您想了解哪方面的政策，例如“保障范围是什么？”')]
+      }
+      return [text(composeFull(knowledge, ids, ctx.lang))]
     },
   }
 }
@@ -51,10 +58,10 @@ export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowled
 export function createOffTopicSkill({ knowledge, retriever }: Pick<PolicyQaDeps, 'knowledge' | 'retriever'>): Skill {
   return {
     key: 'off-topic',
-    detect: (ctx) => retriever.offTopic(ctx.text) !== undefined,
+    detect: (ctx) => retriever.offTopic(ctx.norm) !== undefined,
     handle: function declineOffTopic(ctx) {
       delete ctx.session.lastSectionIds
-      return [text(abstention(knowledge, retriever.offTopic(ctx.text)))]
+      return [text(abstention(knowledge, retriever.offTopic(ctx.norm), ctx.lang))]
     },
   }
 }

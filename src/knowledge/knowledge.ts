@@ -92,6 +92,8 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
     ['rules.json', 'indemnity.source', rules.indemnity.source],
     ['rules.json', 'freeCreditReports.source', rules.freeCreditReports.source],
     ['risks.json', 'source', risks.source],
+    ...policy.sections.flatMap((s, i) => s.also.map((id, j): [string, string, string] => ['policy.md', `sections.${i}.also.${j}（${s.id} 的“一并回答”）`, id])),
+    ...outOfScope.topics.flatMap((t, i): Array<[string, string, string]> => (t.source ? [['out-of-scope.json', `topics.${i}.source`, t.source]] : [])),
   ]
   for (const [file, field, id] of refs) {
     if (!sections.has(id)) throw new KnowledgeError(`知识库文件 knowledge/${file} 字段错误：${field} 指向不存在的章节 ${id}`)

@@ -6,8 +6,22 @@ const sectionRef = z.string().min(1)
 export const sectionSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'id 只能用小写字母、数字和连字符'),
   title: z.string().min(1),
+  /** Words people use in questions ("关键词：" line); searched, never shown. */
   keywords: z.array(z.string()),
+  /** English phrases people use in questions ("英文关键词：" line); searched for English questions only. */
+  keywordsEn: z.array(z.string()).default([]),
   body: z.string().min(1),
+  /** One English sentence carrying the section's key fact ("英文：" line): the lead of an English answer. */
+  en: z
+    .string()
+    .min(20, '每节都要有一句“英文：”说明（英文回答的开头）')
+    .refine((t) => (t.match(/[a-z]/gi)?.length ?? 0) > 4 * (t.match(/[\u4e00-\u9fff]/g)?.length ?? 0), '“英文：”一行应以英文为主（人名、APP 名可保留中文）'),
+  /** "只在问到时回答：" — the section answers only questions using one of these words (case studies). */
+  only: z.array(z.string().min(1)).default([]),
+  /** "一并回答：" — sections shown together with this one when the question asks about the whole topic… */
+  also: z.array(z.string().min(1)).default([]),
+  /** …which it does when it uses one of these phrases ("一并回答的问法："). */
+  alsoWhen: z.array(z.string().min(1)).default([]),
 })
 export type Section = z.infer<typeof sectionSchema>
 
@@ -69,7 +83,19 @@ export type SynonymsFile = z.infer<typeof synonymsSchema>
 
 export const outOfScopeSchema = z.object({
   comment: z.string().optional(),
-  topics: z.array(z.object({ name: z.string().min(1), terms: z.array(z.string().min(1)).min(1) })),
+  topics: z.array(
+    z.object({
+      name: z.string().min(1),
+      /** The topic's name in an English answer. */
+      nameEn: z.string().min(1).optional(),
+      terms: z.array(z.string().min(1)).min(1),
+      /** What the brief does say next to the topic (its own words, no new facts), shown before the phones. */
+      note: z.string().min(1).optional(),
+      noteEn: z.string().min(1).optional(),
+      /** The section the note is taken from, cited with it. */
+      source: z.string().min(1).optional(),
+    }),
+  ),
 })
 export type OutOfScopeFile = z.infer<typeof outOfScopeSchema>
 

@@ -1,9 +1,10 @@
 import type { Knowledge } from '../knowledge/knowledge.js'
 import type { Section } from '../knowledge/schema.js'
+import { detectLang, type Lang } from '../text/lang.js'
 import { normalize } from '../text/normalize.js'
-import { termMatcher } from '../text/terms.js'
 import type { Analyzer } from './analyzer.js'
 import { Bm25Index } from './bm25.js'
+import { anyPhrase } from './phrases.js'
 
 export interface RetrieverOptions {
   /** Below this BM25 score the bot abstains. */
@@ -21,6 +22,8 @@ export interface Retrieval {
   outOfScope?: string
   /** Best sections, most relevant first; empty means abstain. */
   sections: Section[]
+  /** True when the sections are one section's "一并回答" group, answering a general question ("有什么免费服务"). */
+  bundled?: boolean
   score: number
   coverage: number
   /** Canonical words of the question. */
@@ -30,7 +33,8 @@ export interface Retrieval {
 }
 
 export interface Retriever {
-  retrieve(question: string): Retrieval
+  /** The sections answering a question; `lang` picks the index (English questions also search the English lines). */
+  retrieve(question: string, lang?: Lang): Retrieval
   /** The out-of-scope topic a question is about (出口退税, 汇率…), if any. */
   offTopic(question: string): string | undefined
   /** How much a term says about a topic: its corpus IDF times its kind's weight. */
@@ -47,39 +51,44 @@ export function createRetriever(
   { minScore = 3, minCoverage = 0.25, runnerUpRatio = 0.8, unknownWeight = 1.5 }: RetrieverOptions = {},
 ): Retriever {
   const sections = knowledge.policy.sections
-  const index = new Bm25Index(
-    sections.map((s) => ({
-      id: s.id,
-      terms: [
-        ...analyzer.terms(s.title),
-        ...analyzer.terms(s.title),
-        ...s.keywords.flatMap((k) => analyzer.terms(k)),
-        ...s.keywords.flatMap((k) => analyzer.words(k)),
-        ...analyzer.terms(s.body),
-      ],
-    })),
+  const chineseTerms = (s: Section) => [
+    ...analyzer.terms(s.title),
+    ...analyzer.terms(s.title),
+    ...s.keywords.flatMap((k) => analyzer.terms(k)),
+    ...s.keywords.flatMap((k) => analyzer.words(k)),
+    ...analyzer.terms(s.body),
+  ]
+  const zhIndex = new Bm25Index(sections.map((s) => ({ id: s.id, terms: chineseTerms(s) })), { termWeight: kindWeight })
+  // English questions search a second index that adds each section's English lead and English keywords, so the
+  // English words (many mapped to the same canonical terms) do not shift the ranking of Chinese questions.
+  const enIndex = new Bm25Index(
+    sections.map((s) => ({ id: s.id, terms: [...chineseTerms(s), ...analyzer.words(s.en), ...s.keywordsEn.flatMap((k) => analyzer.words(k))] })),
     { termWeight: kindWeight },
   )
 
   // Matched literally in the normalised question (Latin terms as whole words), so phrases like 什么材料 work too.
-  const offTopic = knowledge.outOfScope.topics.flatMap((t) =>
-    t.terms.map((term) => ({ test: termMatcher(normalize(term)), topic: t.name })),
-  )
+  const offTopic = knowledge.outOfScope.topics.map((t) => ({ test: anyPhrase(t.terms), topic: t.name }))
   const findOffTopic = (question: string) => {
     const q = normalize(question)
     return offTopic.find((o) => o.test(q))?.topic
   }
+  // A case study answers only a question about cases ("只在问到时回答"), never stands in for a policy answer;
+  // a general question ("有什么免费服务") gets its section's whole group ("一并回答").
+  const gates = new Map(sections.filter((s) => s.only.length).map((s) => [s.id, anyPhrase(s.only)]))
+  const bundles = new Map(sections.filter((s) => s.also.length && s.alsoWhen.length).map((s) => [s.id, anyPhrase(s.alsoWhen)]))
   // A year the brief never mentions (2023, 2019…) is a strong sign the question is about something else.
   const unknownWeightOf = (w: string) => (/^(19|20)\d\d$/.test(w) ? 3 * unknownWeight : unknownWeight)
 
   return {
-    retrieve: function retrieve(question) {
+    retrieve: function retrieve(question, lang = detectLang(question)) {
+      const index = lang === 'en' ? enIndex : zhIndex
       const queryWords = analyzer.words(question)
       const queryTerms = analyzer.terms(question)
       const none = { sections: [], score: 0, coverage: 0, queryWords, queryTerms }
       const outOfScope = findOffTopic(question)
       if (outOfScope) return { ...none, outOfScope }
-      const hits = index.search(queryTerms)
+      const q = normalize(question)
+      const hits = index.search(queryTerms).filter((h) => gates.get(h.id)?.(q) ?? true)
       const top = hits[0]
       if (!top) return none
       // Words the corpus never uses weigh a fixed amount: they may be filler or an off-topic subject.
@@ -96,6 +105,11 @@ export function createRetriever(
       const found = queryWords.reduce((a, w) => a + weightOf(w) * credit(w), 0)
       const coverage = total > 0 ? found / total : 0
       if (top.score < minScore || coverage < minCoverage) return { ...none, score: top.score, coverage }
+      const best = knowledge.sections.get(top.id)!
+      if (bundles.get(top.id)?.(q)) {
+        const sections = [best, ...best.also.map((id) => knowledge.sections.get(id)!)]
+        return { sections, bundled: true, score: top.score, coverage, queryWords, queryTerms }
+      }
       const chosen = [top]
       const second = hits[1]
       if (second && second.score >= top.score * runnerUpRatio) chosen.push(second)
@@ -108,6 +122,6 @@ export function createRetriever(
       }
     },
     offTopic: findOffTopic,
-    termWeight: (term) => (index.has(term) ? index.idf(term) * kindWeight(term) : 0),
+    termWeight: (term) => (zhIndex.has(term) ? zhIndex.idf(term) * kindWeight(term) : 0),
   }
 }
