@@ -122,7 +122,7 @@ export function nameProblem(text: string, placeOf?: (norm: string) => string | u
 
 // "我们公司叫…", "买方是…", "名称：…" introduce the name; the name itself is kept as typed.
 const NAME_INTRO =
-  /^(?:(?:我们|我司|我们公司|本公司|公司|买方|买家|客户|对方|进口商|开证行|开证银行|联系人)的?(?:全称|名称|名字)?|全称|名称|名字)\s*(?:是|叫做|叫|为)?\s*[:：]?\s*/
+  /^(?:(?:我们公司|我司|我们|本公司|公司|买方|买家|客户|对方|进口商|开证行|开证银行|联系人)的?(?:全称|名称|名字)?|全称|名称|名字)\s*(?:是|叫做|叫|为)?\s*[:：]?\s*/
 // A bare leading 是 is dropped only before a name that plainly starts after it (a region or a Latin name), so 是德科技 stays.
 const YES_INTRO = /^(?:叫做?\s*[:：]?|为\s*[:：]|是\s*[:：]?\s*(?=[A-Za-z0-9]|深圳|广东|中国|香港|澳门|台湾|东莞|广州|上海|北京))\s*/
 const QUOTES = /^[“"'‘「《『]+|[”"'’」》』]+$/g
