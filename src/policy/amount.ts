@@ -32,7 +32,7 @@ const CHAR_MAP: Record<string, string> = {
 }
 
 /** Half-width, lower-case, simplified — char by char, so every index still points at the same char of the input. */
-function prepare(text: string): string {
+export function prepare(text: string): string {
   let out = ''
   for (const ch of text) {
     const mapped = CHAR_MAP[ch]

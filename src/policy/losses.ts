@@ -1,0 +1,359 @@
+import type { LossGroup, RememberedMoney } from '../engine/types.js'
+import { APPROX_BAND, parseMoneySpans, prepare, type MoneySpan } from './amount.js'
+import type { Figure } from './payout.js'
+
+/**
+ * A remembered amount with its range when approximate ("600多万" → 6,000,000–7,000,000), so a follow-up
+ * computes with the range the user meant rather than a guess. Plain finite numbers: it is stored in the session.
+ */
+export interface LossAmount extends RememberedMoney {
+  low?: number
+  high?: number
+}
+
+/** How a message's amounts were put into groups, so the answer can say what it assumed. */
+export type Grouping =
+  /** Buyers or banks named or counted in the message ("买方A…", "两个买家分别…"). */
+  | 'stated'
+  /** One amount, nothing said about who owes it. */
+  | 'single'
+  /** Several amounts and no word on who owes them: read as different buyers. */
+  | 'assumed-separate'
+  /** Several amounts after one unnamed buyer ("买家欠了30万和5万"): read as the same buyer. */
+  | 'assumed-same'
+
+export interface LossReading {
+  groups: LossGroup[]
+  grouping: Grouping
+  /** The message adds to what was said before ("还有一个买家欠5万呢", "another buyer owes…"). */
+  additive: boolean
+  /** The message talks about an L/C or issuing bank. */
+  lc: boolean
+}
+
+// Traditional forms of the words read here, one char to one char so offsets stay aligned with the amounts.
+const TRAD: Record<string, string> = {
+  買: '买', 戶: '户', 開: '开', 證: '证', 銀: '银', 發: '发', 貨: '货', 賬: '账', 壞: '坏', 賠: '赔', 損: '损',
+  還: '还', 擔: '担', 違: '违', 約: '约', 帳: '账', 倆: '俩', 進: '进', 產: '产', 額: '额', 無: '无', 償: '偿',
+  債: '债', 閉: '闭', 銷: '销', 營: '营', 應: '应', 
+}
+
+function fold(text: string): string {
+  let out = ''
+  for (const ch of prepare(text)) out += TRAD[ch] ?? ch
+  return out
+}
+
+const BUYER_CN = '买方|买家|客户|进口商|采购商|客人'
+const BANK_CN = '开证行|开证银行|银行'
+const BUYER_EN = 'buyers?|customers?|importers?|clients?'
+const BANK_EN = 'issuing banks?|banks?'
+const NUM_CN = String.raw`(?:两|俩|二|三|四|五|六|七|八|九|十|几|多|\d+)`
+const NUM_EN = String.raw`(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|\d+)`
+const LC = /信用证|l\/c|(?<![a-z])lcs?(?![a-z])|letters? of credit/
+const BANKISH = new RegExp(`${BANK_CN}|(?<![a-z])(?:${BANK_EN})(?![a-z])|信用证|l/c|(?<![a-z])lcs?(?![a-z])|letters? of credit`)
+
+type Kind = LossGroup['party']
+type Mode = 'named' | 'generic' | 'new' | 'same' | 'plural' | 'items'
+
+interface Mention {
+  start: number
+  end: number
+  mode: Mode
+  kind?: Kind
+  name?: string
+}
+
+type Builder = (m: RegExpExecArray, original: string) => Omit<Mention, 'start' | 'end'> | undefined
+
+const kindOf = (word: string | undefined): Kind | undefined => (word === undefined || word === '' ? undefined : BANKISH.test(word) ? 'bank' : 'buyer')
+
+const GENERIC_NAME_WORDS = /^(?:the|our|my|a|an|this|that|its|their|his|her|issuing|opening|l\/c|lc|same|another|other|one|different|second|first|buyer|customer|client|importer|and|or|of|from|to|with|by|owes?|owed)$/
+
+/** A name as the user wrote it, with leading articles and role words removed; undefined when nothing is left. */
+function cleanName(raw: string): string | undefined {
+  const words = raw.trim().split(/\s+/)
+  while (words.length && GENERIC_NAME_WORDS.test(words[0]!.toLowerCase())) words.shift()
+  const name = words.join(' ').trim()
+  return name && !/^(?:bank|co\.?|ltd\.?|inc\.?|gmbh|limited|公司|银行)$/i.test(name) ? name : undefined
+}
+
+// In priority order: where two readings overlap, the earlier one wins.
+const MENTIONS: Array<[RegExp, Builder]> = [
+  // "两个买家", "三家客户", "不同的开证行", "two buyers", "different banks": each amount that follows is its own party.
+  [new RegExp(`${NUM_CN}\\s*(?:个|家|位)\\s*(?:不同的?)?\\s*(${BUYER_CN}|${BANK_CN})|不同的?\\s*(${BUYER_CN}|${BANK_CN})`, 'g'), (m) => ({ mode: 'plural', kind: kindOf(m[1] ?? m[2]) })],
+  [new RegExp(`(?<![a-z])(?:${NUM_EN}\\s+(?:different\\s+)?|different\\s+)(buyers|customers|importers|clients|issuing banks|banks)(?![a-z])`, 'g'), (m) => ({ mode: 'plural', kind: kindOf(m[1]) })],
+  // "同一个客户", "都是一个买家的", "same buyer".
+  [new RegExp(`同(?:一|一个|一家|一位|个|家)\\s*(${BUYER_CN}|${BANK_CN})?|都是(?:一|一个|一家)\\s*(${BUYER_CN}|${BANK_CN})`, 'g'), (m) => ({ mode: 'same', kind: kindOf(m[1] ?? m[2]) })],
+  [new RegExp(`(?<![a-z])(?:the\\s+)?same\\s+(${BUYER_EN}|${BANK_EN})(?![a-z])`, 'g'), (m) => ({ mode: 'same', kind: kindOf(m[1]) })],
+  // "还有一个买家", "另一个", "另外一家银行", "第二个客户", "another buyer", "the other one".
+  [new RegExp(`(?:还有|另外还有|另外|另|又有?|再有?|再加上?|加上)\\s*(?:一|1)?\\s*(?:个|家|位)\\s*(${BUYER_CN}|${BANK_CN})?|第[一二三四五六七八九十\\d]+\\s*(?:个|家|位)\\s*(${BUYER_CN}|${BANK_CN})?`, 'g'), (m) => ({ mode: 'new', kind: kindOf(m[1] ?? m[2]) })],
+  [new RegExp(`(?<![a-z])(?:another|one more|a second|the second|the other|other)\\s+(${BUYER_EN}|${BANK_EN}|one)(?![a-z])|(?<![a-z])the other(?![a-z])`, 'g'), (m) => ({ mode: 'new', kind: kindOf(m[1]) })],
+  // "一个客户欠20万", "一个欠8万": a party among several.
+  [new RegExp(`(?<![同另第这那哪每任某单唯])一(?:个|家|位)\\s*(${BUYER_CN}|${BANK_CN})|(?<![同另第这那哪每任某单唯])一(?:个|家)(?=\\s*(?:欠|拖欠|没付|未付|不付|拖|是|有))`, 'g'), (m) => ({ mode: 'new', kind: kindOf(m[1]) })],
+  [new RegExp(`(?<![a-z])one(?:\\s+(${BUYER_EN}|${BANK_EN}))?(?=\\s+(?:owes|owed|has|had|is|was|didn))`, 'g'), (m) => ({ mode: 'new', kind: kindOf(m[1]) })],
+  // "三票", "两张发票", "两笔货款", "two invoices", "2 L/Cs": several amounts against one party.
+  [new RegExp(`${NUM_CN}\\s*(?:票|张|笔|批|单)\\s*(信用证|发票|货物?|订单|货款)?`, 'g'), (m) => ({ mode: 'items', kind: m[1] === '信用证' ? 'bank' : undefined })],
+  [new RegExp(`(?<![a-z])${NUM_EN}\\s+(invoices|shipments|orders|bills|l/cs|lcs|letters of credit)(?![a-z])`, 'g'), (m) => ({ mode: 'items', kind: /l|letter/.test(m[1]![0]!) && m[1] !== 'invoices' ? 'bank' : undefined })],
+  // Names: "买方A", "客户B", "买家1", "A客户", "B公司", "Gamma公司", "ACME Co., Ltd.", "德意志银行", "buyer A".
+  [new RegExp(`(${BUYER_CN}|${BANK_CN})\\s*([a-z]|[甲乙丙丁]|\\d{1,2})(?![a-z0-9])`, 'g'), (m, o) => ({ mode: 'named', kind: kindOf(m[1]), name: o.slice(m.index, m.index + m[0].length).replace(/\s+/g, '') })],
+  [
+    /(?<![a-z])(buyer|customer|importer|client|bank)\s+([a-z]|\d{1,2})(?![a-z0-9'])/g,
+    // Only "buyer A", never the article in "the buyer a year ago".
+    (m, o) => (/[A-Z\d]/.test(o[m.index + m[0].length - m[2]!.length]!) ? { mode: 'named', kind: kindOf(m[1]), name: o.slice(m.index, m.index + m[0].length) } : undefined),
+  ],
+  [new RegExp(`(?<![a-z0-9])([a-z]|[甲乙丙丁])\\s*(公司|${BUYER_CN}|银行)`, 'g'), (m, o) => ({ mode: 'named', kind: kindOf(m[2]), name: o.slice(m.index, m.index + m[0].length).replace(/\s+/g, '') })],
+  [
+    /(?<![a-z])([a-z][a-z0-9&'.-]*(?:\s+[a-z0-9&'.-]+){0,4}?)\s*(公司|co\.?,?\s*ltd\.?|gmbh|inc\.?|llc|ltd\.?|limited|corp\.?|corporation|pte\.?\s*ltd\.?)(?![a-z])/g,
+    (m, o) => {
+      const name = cleanName(o.slice(m.index, m.index + m[0].length))
+      return name ? { mode: 'named', kind: 'buyer', name } : undefined
+    },
+  ],
+  [
+    /([^\s，,。；;、:：是的在由被和与跟给从向欠了开证行的另]{2,8})银行/g,
+    (m, o) => {
+      const name = o.slice(m.index, m.index + m[0].length).replace(/^(?:外|还有|以及|此外|然后|而且|并且|如果|假如)+/, '')
+      return name.length > 2 ? { mode: 'named', kind: 'bank', name } : { mode: 'generic', kind: 'bank' }
+    },
+  ],
+  [
+    /(?<![a-z])([a-z][a-z&'.]*(?:\s+[a-z&'.]+){0,3}?)\s+bank(?![a-z])/g,
+    (m, o) => {
+      const name = cleanName(o.slice(m.index, m.index + m[1]!.length))
+      return name ? { mode: 'named', kind: 'bank', name: `${name} Bank` } : { mode: 'generic', kind: 'bank' }
+    },
+  ],
+  [new RegExp(`(?<![a-z])(${BUYER_EN}|${BANK_EN})(?![a-z])`, 'g'), (m) => ({ mode: /s$/.test(m[1]!) ? 'plural' : 'generic', kind: kindOf(m[1]) })],
+  [new RegExp(`(${BUYER_CN})`, 'g'), () => ({ mode: 'generic', kind: 'buyer' })],
+  [new RegExp(`(${BANK_CN})|信用证|l/c|(?<![a-z])lc(?![a-z])|letter of credit`, 'g'), () => ({ mode: 'generic', kind: 'bank' })],
+]
+
+function findMentions(f: string, original: string): Mention[] {
+  const accepted: Mention[] = []
+  for (const [re, build] of MENTIONS) {
+    re.lastIndex = 0
+    for (let m = re.exec(f); m; m = re.exec(f)) {
+      if (m[0].length === 0) {
+        re.lastIndex++
+        continue
+      }
+      const start = m.index
+      const end = start + m[0].length
+      if (accepted.some((a) => start < a.end && end > a.start)) continue
+      const built = build(m, original)
+      if (built) accepted.push({ start, end, ...built })
+    }
+  }
+  return accepted.sort((a, b) => a.start - b.start)
+}
+
+// Words that make an amount a loss (or a loss the user asks about), and words that make it something else.
+const LOSS_WORDS =
+  /欠|拖欠|损失|坏账|没付|不付|未付|拒付|拒绝付|拒绝承兑|收不回|收不到|没收回|没收到|没回款|不给钱|没给钱|不还|没还|逾期|违约|跑路|破产|倒闭|拒收|赔|理赔|索赔|货款|尾款|应收|报损|(?<![a-z])(?:owes?|owed|owing|unpaid|outstanding|overdue|default(?:ed)?|bad debts?|loss(?:es)?|lost|refus\w*|didn'?t pay|did not pay|not paid|hasn'?t paid|haven'?t paid|won'?t pay|never paid|get back|recover\w*|payout|pay ?out|claim\w*|compensat\w*|receivables?|indemnit\w*)(?![a-z])/
+const EXPORT_WORDS = /出口额|出口金额|出口总额|出口了|年出口|出口量|外贸额|营业额|销售额|营收|(?<![a-z])(?:exports?|exported|turnover|revenue|sales)(?![a-z])/
+// An amount right after these is a limit or a payout, not a loss ("限额15万美元", "最后赔了15万美元").
+const NOT_LOSS_BEFORE = /(?:限额|上限|封顶|最多(?:赔|能赔|可赔)?|最高|赔了|赔偿了|获赔|赔款|赔付了|拿到了?|获得了?|(?<![a-z])(?:limit|cap|maximum|max|up to|paid out|got|received))\s*(?:是|为|of|is)?\s*$/
+const NOT_LOSS_AFTER = /^\s*(?:的赔偿|的赔款|赔款|的限额|的上限|封顶|(?<![a-z])(?:limit|cap)(?![a-z]))/
+const CLAUSE_END = /[，。；;！!？?\n]|,(?!\d{3})/g
+const ADDITIVE = /^(?:那|那么|对了|哦|噢|嗯|另外|and|also|oh)?[\s,，]*(?:还有|另外还有|另外|另|又有?|再加上?|加上|此外|也有|and also|also|plus|another|one more)/
+
+function clauseAround(f: string, start: number, end: number): { from: number; to: number } {
+  let from = 0
+  let to = f.length
+  CLAUSE_END.lastIndex = 0
+  for (let m = CLAUSE_END.exec(f); m; m = CLAUSE_END.exec(f)) {
+    if (m.index < start) from = m.index + 1
+    else if (m.index >= end) {
+      to = m.index
+      break
+    }
+  }
+  return { from, to }
+}
+
+/** Amounts in the message that are losses (not the firm's exports, not a limit or a payout). */
+function lossAmounts(f: string, spans: MoneySpan[]): MoneySpan[] {
+  return spans.filter((a) => {
+    const { from, to } = clauseAround(f, a.start, a.end)
+    const clause = f.slice(from, to)
+    if (EXPORT_WORDS.test(clause) && !LOSS_WORDS.test(clause)) return false
+    if (NOT_LOSS_BEFORE.test(f.slice(from, a.start)) || NOT_LOSS_AFTER.test(f.slice(a.end, to))) return false
+    return true
+  })
+}
+
+/** What to remember of a parsed amount: value, currency and, when approximate, its finite range. */
+export function rememberAmount(a: Pick<MoneySpan, 'value' | 'currency' | 'approx'>): LossAmount {
+  const out: LossAmount = { value: a.value, currency: a.currency }
+  if (a.approx) {
+    out.approx = true
+    out.low = a.approx.low
+    if (Number.isFinite(a.approx.high)) out.high = a.approx.high
+  }
+  return out
+}
+
+/** A remembered amount back as a figure with its range ("大概8万" without a stored range is read as ±10 %). */
+export function figureOf(m: RememberedMoney): Figure {
+  if (!m.approx) return { value: m.value, currency: m.currency }
+  const { low, high } = m as LossAmount
+  return {
+    value: m.value,
+    currency: m.currency,
+    approx: {
+      low: typeof low === 'number' ? low : round2(m.value * (1 - APPROX_BAND)),
+      high: typeof high === 'number' ? high : typeof low === 'number' ? Infinity : round2(m.value * (1 + APPROX_BAND)),
+    },
+  }
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100
+
+interface Draft {
+  party: Kind
+  name?: string
+  generic: boolean
+  amounts: LossAmount[]
+}
+
+/**
+ * Read one message into loss groups per buyer or issuing bank, saying how the grouping was decided.
+ * `answering`: the message answers "how much is the loss?", so its amounts are losses without a word like "欠".
+ */
+export function readLosses(text: string, { answering = false }: { answering?: boolean } = {}): LossReading {
+  const none: LossReading = { groups: [], grouping: 'single', additive: false, lc: false }
+  if (!text) return none
+  const spans = parseMoneySpans(text)
+  if (!spans.length) return none
+  const f = fold(text)
+  if (!answering && !LOSS_WORDS.test(f)) return none
+  const amounts = lossAmounts(f, spans)
+  if (!amounts.length) return none
+
+  // One currency said in the message covers the figures said without one ("A客户欠6万和7万，B客户欠8万美元").
+  const said = new Set(amounts.filter((a) => a.currency !== 'UNKNOWN').map((a) => a.currency))
+  if (said.size === 1) {
+    const only = [...said][0]!
+    for (const a of amounts) if (a.currency === 'UNKNOWN') a.currency = only
+  }
+
+  const mentions = findMentions(f, text)
+  const lc = LC.test(f) || mentions.some((m) => m.kind === 'bank')
+  const drafts: Draft[] = []
+  const loose: LossAmount[] = []
+  let current: Draft | undefined
+  let split: Kind | undefined // after "两个买家": each following amount is its own party
+  let sameSaid = false
+  let itemsSaid = false
+  let firstMention: Mention | undefined
+
+  const open = (party: Kind, name?: string): Draft => {
+    const d: Draft = { party, name, generic: !name, amounts: [] }
+    drafts.push(d)
+    return d
+  }
+
+  const events = [...mentions.map((m) => ({ at: m.start, m })), ...amounts.map((a) => ({ at: a.start, a }))].sort((x, y) => x.at - y.at)
+  for (const e of events) {
+    if ('a' in e && e.a) {
+      const amount = rememberAmount(e.a)
+      if (split) drafts.push({ party: split, generic: true, amounts: [amount] })
+      else if (current) current.amounts.push(amount)
+      else loose.push(amount)
+      continue
+    }
+    const m = (e as { m: Mention }).m
+    firstMention ??= m
+    const kind = m.kind ?? current?.party ?? 'buyer'
+    switch (m.mode) {
+      case 'plural':
+        split = kind
+        current = undefined
+        break
+      case 'named': {
+        split = undefined
+        const key = m.name!.toLowerCase()
+        const same = drafts.find((d) => d.name?.toLowerCase() === key)
+        if (same) current = same
+        else if (current && current.generic && !current.amounts.length) {
+          current.name = m.name
+          current.generic = false
+          current.party = m.kind ?? current.party
+        } else current = open(m.kind ?? 'buyer', m.name)
+        break
+      }
+      case 'same':
+        sameSaid = true
+        split = undefined
+        if (!current) current = drafts.at(-1) ?? open(kind)
+        if (m.kind && !current.amounts.length) current.party = m.kind
+        break
+      case 'new':
+        split = undefined
+        current = open(kind)
+        break
+      case 'items':
+        itemsSaid = true
+        split = undefined
+        if (!current) current = open(m.kind ?? 'buyer')
+        else if (m.kind === 'bank' && current.generic) current.party = 'bank'
+        break
+      case 'generic':
+        if (split) break
+        if (!current) current = open(kind)
+        else if (current.party !== kind) {
+          // "买家…开证行…": before any amount the bank decides the party; after one, it is another party.
+          if (!current.amounts.length) current.party = kind === 'bank' ? 'bank' : current.party
+          else if (kind === 'bank') current = open('bank')
+        }
+        break
+    }
+  }
+
+  let groups = drafts.filter((d) => d.amounts.length)
+  let grouping: Grouping = 'stated'
+  if (loose.length) {
+    if (sameSaid || itemsSaid) {
+      // "欠了6万和7万，都是同一个买家的": the figures before the mention belong to it.
+      const target = groups[0] ?? open(lc ? 'bank' : 'buyer')
+      target.amounts.unshift(...loose)
+      groups = drafts.filter((d) => d.amounts.length)
+    } else {
+      const party: Kind = lc ? 'bank' : 'buyer'
+      groups = [...loose.map((a) => ({ party, generic: true, amounts: [a] })), ...groups]
+      grouping = loose.length === 1 && groups.length === 1 ? 'single' : groups.length > 1 && !mentions.length ? 'assumed-separate' : 'stated'
+    }
+  }
+  if (groups.length === 1 && groups[0]!.generic && !sameSaid && !itemsSaid) {
+    const g = groups[0]!
+    if (g.amounts.length > 1) grouping = 'assumed-same'
+    else if (!loose.length) grouping = 'single'
+  }
+  // An L/C message without a named buyer: the limit is per issuing bank.
+  if (lc) for (const g of groups) if (g.generic) g.party = 'bank'
+
+  const additive = ADDITIVE.test(f.trim()) || (firstMention?.mode === 'new' && /还有|另|又|再|加上|another|one more|other/.test(f.slice(firstMention.start, firstMention.end)))
+  return {
+    groups: groups.map((g) => ({ party: g.party, ...(g.name ? { name: g.name } : {}), amounts: g.amounts })),
+    grouping,
+    additive,
+    lc,
+  }
+}
+
+/**
+ * The losses a message states, grouped per buyer or issuing bank: several shipments, invoices or L/Cs against the
+ * same buyer or bank are one group ("买方A三票分别6万、7万、8万美元"); "两个买家分别欠30万和5万" is two. Amounts that are
+ * the firm's exports, a limit or a payout are left out; a message with no loss in it gives [].
+ */
+export function findLosses(text: string): LossGroup[] {
+  return readLosses(text).groups
+}
+
+/** The losses to remember after a message: its own groups, added to the earlier ones when it says "还有…" / "another…". */
+export function updateLosses(previous: LossGroup[] | undefined, text: string): LossGroup[] | undefined {
+  const r = readLosses(text)
+  if (!r.groups.length) return previous
+  return r.additive && previous?.length ? [...previous, ...r.groups] : r.groups
+}
