@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { createEngine, type Engine } from './engine/engine.js'
 import type { Skill } from './engine/skill.js'
+import { createAlternativesSkill } from './flows/alternatives.js'
 import { createClaimSkill } from './flows/claim/claim-skill.js'
 import { createClaimStatusSkill } from './flows/claim/status-skill.js'
 import { createContactsSkill } from './flows/contacts.js'
@@ -79,6 +80,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
     createCoverageSkill({ knowledge, reportHint }),
     createOffTopicSkill({ knowledge, retriever }),
     manager,
+    createAlternativesSkill({ knowledge }),
     createContactsSkill({ knowledge }),
   ]
 
