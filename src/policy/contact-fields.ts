@@ -59,9 +59,9 @@ const ASK_MARK = /[?？]/
 const ASK_END = /(?:吗|(?<![这那怎])么|来着)[。.!！~～\s]*$/
 const ASK_LEAD = /^(?:请问|问一下|问下|想问|我想问|顺便问|再问|另外问|先问|对了|等一下|等等|稍等)/
 const INTERROGATIVE = /怎么|如何|什么|哪|谁|为什么|为何|是否|能不能|能否|可不可以|可否|多少|多久|多长|几[天个月年号点时次]|有没有|要不要|会不会|是不是/
-// A message that ends on the thing it asks: "这个要多久", "理赔电话是多少", "保单号在哪里看".
+// A message that ends on the thing it asks: "这个要多久", "多久能办完", "理赔电话是多少", "保单号在哪里看".
 const ASK_TAIL =
-  /(?:是多少|多少钱|多少|多久|多长时间|几天|几个月|怎么办|怎么弄|怎么填|怎么写|怎么算|怎么查|怎么看|在哪里?看?|哪里看|哪里找|哪里查|哪儿|是什么|什么意思|是谁|找谁|能赔吗|可以吗|行不行)[。.!！~～\s]*$/
+  /(?:(?:多久|多长时间)[^，,。]{0,5}|是多少|多少钱|多少|几天|几个月|怎么办|怎么弄|怎么填|怎么写|怎么算|怎么查|怎么看|在哪里?看?|哪里看|哪里找|哪里查|哪儿|是什么|什么意思|是谁|找谁|能赔吗|可以吗|行不行)[。.!！~～\s]*$/
 // "那宝安呢", "电话呢" ask; "还没到期呢" does not.
 const NE_END = /呢[。.!！~～\s]*$/
 const EN_ASK = /^(?:what|how|when|where|who|whom|why|which)\b|^(?:can|could|do|does|is|are|should|will|would|may)\s+(?:i|we|you|it|the|this|that|my|our|there)\b/

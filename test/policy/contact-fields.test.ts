@@ -55,6 +55,7 @@ describe('a question instead of an answer', () => {
   it('in a description, only a plain question counts', () => {
     expect(asksQuestion('买家一直拖着不付款，催了三次，不知道怎么办才好', true)).toBe(false)
     expect(asksQuestion('这个要多久', true)).toBe(true)
+    expect(asksQuestion('这个大概多久能办完', true)).toBe(true)
     expect(asksQuestion('买家说下个月付，可信吗', true)).toBe(true)
   })
 })
