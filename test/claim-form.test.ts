@@ -107,12 +107,14 @@ describe('loss report: name fields', () => {
     expect(await c.say('深圳市示例电子科技有限公司')).toContain('统一社会信用代码')
   })
 
-  it('"稍等" is answered kindly and the question waits', async () => {
+  it('"稍等" and the like are answered kindly and the question waits', async () => {
     const { bot } = setup()
     const c = await reportUpTo(bot, 4)
-    const wait = await c.say('稍等')
-    expect(wait).toContain('不着急')
-    expect(wait).toContain('联系人的姓名')
+    for (const moment of ['稍等', '等一下，我查查', '我找一下再发你', 'hold on']) {
+      const wait = await c.say(moment)
+      expect(wait, moment).toContain('不着急')
+      expect(wait, moment).toContain('联系人的姓名')
+    }
     expect(await c.say('张三')).toContain('手机或座机')
   })
 

@@ -79,6 +79,15 @@ export function asksQuestion(text: string, narrative = false): boolean {
   return ASK_TAIL.test(n) && (!narrative || n.length <= 12)
 }
 
+// "稍等", "等一下，我查查", "我找一下再发你", "hold on": the user is looking the answer up.
+const WAITING = /^(?:稍等|等一下|等等|等下|等我|我查|我找|我看|我问|我确认|马上|hold on|one moment|wait|just a moment|let me check)/i
+
+/** The user asks for a moment to look the answer up; nothing in the message answers the question. */
+export function isWaiting(text: string): boolean {
+  const n = normalize(text)
+  return n.length <= 14 && WAITING.test(n) && !/\d/.test(n) && !asksQuestion(text)
+}
+
 /** Why a message cannot be a name (of a firm, a buyer, a bank or a person), or undefined when it can be one. */
 export type NameProblem = 'question' | 'place' | 'yesno' | 'filler' | 'number' | 'amount'
 
@@ -103,7 +112,7 @@ export function nameProblem(text: string, placeOf?: (norm: string) => string | u
   const bare = n.replace(PUNCT, '')
   if (!bare) return 'filler'
   if (YESNO_WORD.test(bare)) return 'yesno'
-  if (FILLER.test(n.replace(/[。.!！~～,，\s]+$/, '')) || FILLER.test(bare)) return 'filler'
+  if (FILLER.test(n.replace(/[。.!！~～,，\s]+$/, '')) || FILLER.test(bare) || isWaiting(text)) return 'filler'
   const org = ORG_SUFFIX.test(n)
   if (!org && (asksQuestion(text) || INTERROGATIVE.test(n) || TOPIC_WORD.test(n))) return 'question'
   if (NUMBER_ONLY.test(n)) return 'number'

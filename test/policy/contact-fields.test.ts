@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   asksQuestion,
+  isWaiting,
   keepName,
   nameProblem,
   parseConfirmation,
@@ -86,6 +87,11 @@ describe('names', () => {
     for (const name of ['深圳市宝安区某某电子有限公司', 'Gamma Trading GmbH', 'ACME Co., Ltd.', '张三', 'Zhang San', '中国出口信用保险公司', 'Deutsche Bank AG', '南山贸易有限公司']) {
       expect(nameProblem(name, placeOf), name).toBeUndefined()
     }
+  })
+
+  it('a request for a moment is not an answer', () => {
+    for (const w of ['稍等', '等一下，我查查', '我找一下再发你', 'hold on']) expect(isWaiting(w), w).toBe(true)
+    for (const a of ['等一下，理赔电话是多少', '深圳市等一下科技有限公司，我们的全称很长很长的', '张三']) expect(isWaiting(a), a).toBe(false)
   })
 
   it('keeps a name exactly as given, dropping only an intro and end marks', () => {

@@ -5,7 +5,7 @@ import type { Knowledge } from '../../knowledge/knowledge.js'
 import { chinaDay } from '../../policy/dates.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
-import { asksQuestion, parseConfirmation } from '../../policy/contact-fields.js'
+import { asksQuestion, isWaiting, parseConfirmation } from '../../policy/contact-fields.js'
 import { looksLikeQuestion, managersOf } from '../shared.js'
 import { extractFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
@@ -26,7 +26,6 @@ const START_EN =
   /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
 const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/
 const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|are|should|will|would)\b|\?/
-const WAIT = /^(稍等|稍等一下|等一下|等等|等下|等我一下|我查一下|我找一下|我看一下|马上)[。.!！~～]*$/
 const CORRECTION = /^(?:把|将)?(.{1,12}?)(?:改成|改为|更正为|修改为|换成|应该是|应为)[:：]?\s*(.+)$/
 const EDIT = /^(?:我?要|需要|想)?(?:修改|更改|改一下|改)(.{1,12})$/
 const BARE_REFUSE = /^(不对|有错|错了|写错了|填错了|要改|需要改|需要修改|我要改|改一下)[了。.!！]*$/
@@ -247,11 +246,11 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
       if (t.length <= 24 && wantsToStart(ctx)) {
         return [text(`您正在填写报损，我们接着填。\n${here()}`)]
       }
-      if (WAIT.test(t)) {
-        return [text(flow.step === 'confirm' ? '好的，不着急。核对好了回复“确认”提交。' : `好的，不着急。准备好了直接回复就行：\n${here()}`)]
-      }
       // A question mid-form is answered by the router (the reminder repeats where we are); it is never a field value.
       if (asksQuestion(ctx.text, flow.step === 'description')) return undefined
+      if (isWaiting(ctx.text)) {
+        return [text(flow.step === 'confirm' ? '好的，不着急。核对好了回复“确认”提交。' : `好的，不着急。准备好了直接回复就行：\n${here()}`)]
+      }
 
       const fix = CORRECTION.exec(ctx.text.trim())
       const fixKey = fix && fieldNamed(fix[1]!)
