@@ -22,6 +22,8 @@ export const sectionSchema = z.object({
   also: z.array(z.string().min(1)).default([]),
   /** …which it does when it uses one of these phrases ("一并回答的问法："). */
   alsoWhen: z.array(z.string().min(1)).default([]),
+  /** …and does not use one of these ("不一并回答的问法："), which name one section of the group ("网上怎么领"). */
+  alsoUnless: z.array(z.string().min(1)).default([]),
 })
 export type Section = z.infer<typeof sectionSchema>
 

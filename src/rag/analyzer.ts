@@ -16,6 +16,7 @@ const STOPWORDS = new Set(
     '在 和 与 及 以及 或 或者 等 等等 要 需要 得 这个 那个 这 那 这种 那种 这样 那样 这些 那些 就 都 也 还 又 还要 再 才 只 呢 吧',
     '那家 这家 后来 觉得 感觉 用 做 又 听说 到底 究竟 真的 一直 已经 比较 非常 很 太 挺',
     '谢谢 谢了 好的 好 麻烦 麻烦你 一个 个 给 对 让 被 把 从 到 于 为 之 中 上 下 里 叫 说 讲 看 弄 搞 办 具体 一般 现在 目前 的话 然后 那么 所以 因为 但是 不过',
+    '最近 好像 似乎 可能 大概 跟 向 一声 下子 一下子',
     // Cantonese particles and question words (the engine rewrites most of them; a raw question may still carry them)
     '嘅 咗 啲 喇 嘢 咩 乜 乜嘢 咩嘢 边个 边度 点样 系咪 唔 冇 有冇 佢 佢哋 我哋 你哋 喺 噉 咁 几多',
     // English function words: an English question keeps only its content words
@@ -23,6 +24,7 @@ const STOPWORDS = new Set(
     'what which who whom whose when where why how can could would should will shall may might must need to of in on at for by with from about as into',
     'if or and but not no yes there here any some much many more most very so also just only than then too please tell know want like',
     'get got have has had having let make s t d ll re ve m don doesn didn won isn aren wasn weren hasn haven hadn cannot hi hello thanks thank',
+    'company firm business exporter factory ok okay',
   ]
     .join(' ')
     .split(/\s+/),

@@ -75,7 +75,15 @@ export function createRetriever(
   // A case study answers only a question about cases ("只在问到时回答"), never stands in for a policy answer;
   // a general question ("有什么免费服务") gets its section's whole group ("一并回答").
   const gates = new Map(sections.filter((s) => s.only.length).map((s) => [s.id, anyPhrase(s.only)]))
-  const bundles = new Map(sections.filter((s) => s.also.length && s.alsoWhen.length).map((s) => [s.id, anyPhrase(s.alsoWhen)]))
+  const bundles = new Map(
+    sections
+      .filter((s) => s.also.length && s.alsoWhen.length)
+      .map((s) => {
+        const general = anyPhrase(s.alsoWhen)
+        const specific = anyPhrase(s.alsoUnless)
+        return [s.id, (q: string) => general(q) && !specific(q)]
+      }),
+  )
   // A year the brief never mentions (2023, 2019…) is a strong sign the question is about something else.
   const unknownWeightOf = (w: string) => (/^(19|20)\d\d$/.test(w) ? 3 * unknownWeight : unknownWeight)
 
@@ -104,12 +112,14 @@ export function createRetriever(
       }
       const found = queryWords.reduce((a, w) => a + weightOf(w) * credit(w), 0)
       const coverage = total > 0 ? found / total : 0
-      if (top.score < minScore || coverage < minCoverage) return { ...none, score: top.score, coverage }
-      const best = knowledge.sections.get(top.id)!
-      if (bundles.get(top.id)?.(q)) {
+      // The general phrasing of a group ("有什么免费服务", "送些什么") is itself the answer's subject.
+      const owner = hits.find((h) => bundles.get(h.id)?.(q))
+      if (owner) {
+        const best = knowledge.sections.get(owner.id)!
         const sections = [best, ...best.also.map((id) => knowledge.sections.get(id)!)]
-        return { sections, bundled: true, score: top.score, coverage, queryWords, queryTerms }
+        return { sections, bundled: true, score: owner.score, coverage, queryWords, queryTerms }
       }
+      if (top.score < minScore || coverage < minCoverage) return { ...none, score: top.score, coverage }
       const chosen = [top]
       const second = hits[1]
       if (second && second.score >= top.score * runnerUpRatio) chosen.push(second)
