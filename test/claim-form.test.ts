@@ -255,6 +255,40 @@ describe('loss report: confirmations and yes/no answers', () => {
   })
 })
 
+describe('loss report after a conversation', () => {
+  it('starts with the facts said earlier, says so, and lets them be corrected', async () => {
+    const { bot, store } = setup()
+    const c = chat(bot, 'remembers')
+    await c.say('我们在沙井，2021年3月走的货，买家破产了，能赔吗')
+    const first = await c.say('我要报损')
+    expect(first).toContain('按您前面说的')
+    expect(first).toContain('所在区：宝安区')
+    expect(first).toContain('报关出口时间：2021年3月')
+    expect(first).toContain('损失原因：买家破产')
+    expect(first).toContain('企业全称')
+    expect(await c.say('报关时间改成2021年5月')).toContain('已更正报关出口时间：2021年5月')
+    const answers = ['深圳市示例电子科技有限公司', '91440300MA5EXAMP1F', '张三', '13812345678', '没有', 'Gamma Trading GmbH', '德国', '不是', '是', '12.5万美元', '2021年12月31日']
+    for (const a of answers) await c.say(a)
+    const summary = await c.say('无')
+    expect(summary).toContain('所在区：宝安区')
+    expect(summary).toContain('报关出口时间：2021年5月')
+    const id = reportId(await c.say('确认'))!
+    expect((await store.reports.get(id))!.fields).toMatchObject({ district: '宝安区', declaredAt: { year: 2021, month: 5 } })
+  })
+
+  it('after a long pause only the firm’s district is taken over', async () => {
+    let t = Date.parse('2026-11-20T02:00:00Z')
+    const store = createMemoryStore({ sessionTtlSeconds: 30 * 24 * 3600, now: () => t })
+    const c = chat(testBot({ store, now: () => t }))
+    await c.say('我们在沙井，2021年3月走的货，买家破产了，能赔吗')
+    t += 2 * 3600_000
+    const first = await c.say('我要报损')
+    expect(first).toContain('所在区：宝安区')
+    expect(first).not.toContain('报关出口时间')
+    expect(first).not.toContain('损失原因')
+  })
+})
+
 describe('loss report in English', () => {
   it('starts from English wording and says the form is in Chinese', async () => {
     const { bot } = setup()

@@ -7,7 +7,7 @@ import type { PlaceResolver } from '../../policy/places.js'
 import type { LossReport, ReportStore } from '../../store/types.js'
 import { asksQuestion, isWaiting, parseConfirmation } from '../../policy/contact-fields.js'
 import { looksLikeQuestion, managersOf } from '../shared.js'
-import { extractFacts } from './extract.js'
+import { extractFacts, rememberedFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
 import { claimFlags, indemnityLine, summaryLines } from './summary.js'
 
@@ -66,6 +66,10 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     return FIELD_BY_KEY.get(key)!.prompt(deps(ctx), s)
   }
 
+  function showSlot(ctx: TurnContext, key: SlotKey, s: ClaimSlots): string {
+    return (FIELD_BY_KEY.get(key)!.show as (v: unknown, f: FieldDeps) => string)(s[key], deps(ctx))
+  }
+
   function summary(ctx: TurnContext, s: ClaimSlots): string {
     const lines = ['请核对报损信息：', ...summaryLines(deps(ctx), s)]
     const pay = indemnityLine(knowledge, s)
@@ -111,12 +115,22 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
       return [text(`您有一份未完成的报损（已填${Object.keys(d.slots).length}项），继续吗？回复“继续”接着填，回复“取消”放弃。`)]
     }
     const d: ClaimData = { slots: {}, history: [] }
-    if (ctx.session.profile.district) d.slots.district = ctx.session.profile.district
     ctx.session.flow = { name: CLAIM_FLOW, v: CLAIM_FLOW_VERSION, step: 'company', data: d, startedAt: ctx.now }
     const noted = merge(d, extractFacts(ctx.text, deps(ctx)))
+    // Facts from earlier in a conversation still going on; the district (the firm's own) is kept however old.
+    const recent = ctx.now - ctx.session.updatedAt < RESUME_PROMPT_AFTER_MS
+    const { district, ...rest } = rememberedFacts(ctx.session.profile)
+    const before = Object.keys(d.slots).length
+    merge(d, { district, ...(recent ? rest : {}) })
+    const earlier = (Object.keys(d.slots) as SlotKey[]).slice(before).map((k) => `${FIELD_BY_KEY.get(k)!.label}：${showSlot(ctx, k, d.slots)}`)
+    d.history = d.history.slice(0, before)
     const lead = ['好的，我来帮您在线登记报损，一次问一项。随时可以回复“上一步”“取消”，或直接说“金额改成…”来更正。']
     if (ctx.lang === 'en') lead.unshift(EN_NOTE)
     if (noted.length) lead.push(`已记下：${noted.join('、')}。`)
+    if (earlier.length) {
+      const as = ctx.session.createdAt < ctx.now ? '按您前面说的，先记下' : '先记下'
+      lead.push(`${as}——${earlier.join('；')}。不对的话直接说，例如“报关时间改成2021年5月”。`)
+    }
     return advance(ctx, d, [...lead, ...newFlags([], d.slots)])
   }
 

@@ -2,6 +2,7 @@ import { parseAllMoney } from '../../policy/amount.js'
 import { findOwnName, findRisks, splitMonths } from '../../policy/coverage.js'
 import { checkCreditCode, findCreditCode } from '../../policy/credit-code.js'
 import { findMonths } from '../../policy/dates.js'
+import type { WorkingFacts } from '../../engine/types.js'
 import { normalize } from '../../text/normalize.js'
 import { findCountry, type ClaimSlots, type FieldDeps } from './fields.js'
 
@@ -52,5 +53,23 @@ export function extractFacts(text: string, d: FieldDeps): ClaimSlots {
   const amount = parseAllMoney(text).find((a) => a.currency !== 'UNKNOWN')
   if (amount && /欠|未付|没付|不付|拖欠|货款|损失|坏账|收不回|逾期/.test(n)) out.amount = { value: amount.value, currency: amount.currency }
 
+  return out
+}
+
+/**
+ * What the conversation already established (the working facts), for a report started after it: the district,
+ * the export month, the cause, L/C or not, own-name contract, and the unpaid amount when one loss with one exact
+ * figure was discussed. Names are not taken: "买方A" in a question is not the buyer's legal name.
+ */
+export function rememberedFacts(p: WorkingFacts): ClaimSlots {
+  const out: ClaimSlots = {}
+  if (p.district) out.district = p.district
+  if (p.declared?.month) out.declaredAt = { year: p.declared.year, month: p.declared.month }
+  if (p.riskIds?.length) out.cause = { riskIds: [...p.riskIds] }
+  if (p.lc !== undefined) out.lc = p.lc
+  if (p.ownName !== undefined) out.ownName = p.ownName
+  const loss = p.losses?.length === 1 ? p.losses[0] : undefined
+  const a = loss?.amounts.length === 1 ? loss.amounts[0] : undefined
+  if (a && !a.approx && a.currency !== 'UNKNOWN' && a.currency !== 'OTHER') out.amount = { value: a.value, currency: a.currency }
   return out
 }
