@@ -301,7 +301,7 @@ describe('loss report in English', () => {
 
   it('does not start the form for a question about claims', async () => {
     const { bot } = setup()
-    for (const q of ['How do I file a claim?', 'Can I file a claim if the buyer is late?']) {
+    for (const q of ['How do I file a claim?', 'Can I file a claim if the buyer is late?', '客户欠款收不回来，要报损吗', '需不需要报案']) {
       expect(await chat(bot).say(q), q).not.toContain('企业全称')
     }
   })

@@ -25,6 +25,8 @@ const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
 const START_EN =
   /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
 const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/
+// "要报损吗", "需不需要报案": whether to report is a question for the policy answer, not a request to start.
+const SHOULD_I = /(?:要不要|需不需要|用不用|该不该|是不是要|是否要?)(?:在线)?(?:报损|报案|理赔|索赔)|(?:需要|要|应该|该|得)(?:在线)?(?:报损|报案|理赔|索赔)(?:吗|么|不)/
 const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|are|should|will|would)\b|\?/
 const CORRECTION = /^(?:把|将)?(.{1,12}?)(?:改成|改为|更正为|修改为|换成|应该是|应为)[:：]?\s*(.+)$/
 const EDIT = /^(?:我?要|需要|想)?(?:修改|更改|改一下|改)(.{1,12})$/
@@ -185,7 +187,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
   }
 
   const wantsToStart = (ctx: TurnContext) =>
-    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm)) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
+    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm)) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
 
   /**
    * A question the router sends here only because the report was the last topic ("这个要多久" mid-form or right
