@@ -64,7 +64,9 @@ const ASK_TAIL =
   /(?:(?:多久|多长时间)[^，,。]{0,5}|是多少|多少钱|多少|几天|几个月|怎么办|怎么弄|怎么填|怎么写|怎么算|怎么查|怎么看|在哪里?看?|哪里看|哪里找|哪里查|哪儿|是什么|什么意思|是谁|找谁|能赔吗|可以吗|行不行)[。.!！~～\s]*$/
 // "那宝安呢", "电话呢" ask; "还没到期呢" does not.
 const NE_END = /呢[。.!！~～\s]*$/
-const EN_ASK = /^(?:what|how|when|where|who|whom|why|which)\b|^(?:can|could|do|does|is|are|should|will|would|may)\s+(?:i|we|you|it|the|this|that|my|our|there)\b/
+// "What's the number", "how long does it take" ask; "Who Cares Ltd" is a firm.
+const EN_ASK =
+  /^(?:what|how|when|where|who|why|which)(?:'s|’s| (?:is|are|was|were|do|does|did|can|could|should|will|would|long|much|many|about|if|happens|number|phone|kind|type|time|documents?)\b)|^(?:can|could|do|does|is|are|should|will|would|may) (?:i|we|you|it|the|this|that|my|our|there)\b/
 
 /**
  * The message asks something rather than answering the form's question. `narrative` is for free descriptions,
