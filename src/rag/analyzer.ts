@@ -18,13 +18,13 @@ const STOPWORDS = new Set(
     '谢谢 谢了 好的 好 麻烦 麻烦你 一个 个 给 对 让 被 把 从 到 于 为 之 中 上 下 里 叫 说 讲 看 弄 搞 办 具体 一般 现在 目前 的话 然后 那么 所以 因为 但是 不过',
     '最近 好像 似乎 可能 大概 跟 向 一声 下子 一下子',
     // Cantonese particles and question words (the engine rewrites most of them; a raw question may still carry them)
-    '嘅 咗 啲 喇 嘢 咩 乜 乜嘢 咩嘢 边个 边度 点样 系咪 唔 冇 有冇 佢 佢哋 我哋 你哋 喺 噉 咁 几多',
+    '嘅 咗 啲 喇 嘢 咩 乜 乜嘢 咩嘢 边个 边度 点样 系咪 唔 冇 有冇 佢 佢哋 我哋 你哋 喺 噉 咁 几多 睇 睇下 㗎 啩 嘞 哋 话',
     // English function words: an English question keeps only its content words
     'a an the is are was were be been being am do does did doing done i me my we us our ours you your it its they them their this that these those',
     'what which who whom whose when where why how can could would should will shall may might must need to of in on at for by with from about as into',
     'if or and but not no yes there here any some much many more most very so also just only than then too please tell know want like',
     'get got have has had having let make s t d ll re ve m don doesn didn won isn aren wasn weren hasn haven hadn cannot hi hello thanks thank',
-    'company firm business exporter factory ok okay',
+    'company firm business exporter factory ok okay go goes going went gone happen happens happened use used give offer offers provide provides available anything something thing today now',
   ]
     .join(' ')
     .split(/\s+/),

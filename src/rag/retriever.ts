@@ -9,6 +9,8 @@ import { anyPhrase } from './phrases.js'
 export interface RetrieverOptions {
   /** Below this BM25 score the bot abstains. */
   minScore?: number
+  /** The same for an English question, which has no character bigrams to add to its score. */
+  minScoreEn?: number
   /** Below this share of the question's informative words found in the best section, the bot abstains. */
   minCoverage?: number
   /** A runner-up section is added when its score is at least this share of the best. */
@@ -48,7 +50,7 @@ const kindWeight = (term: string) => (term.startsWith('#') ? 0.35 : 1)
 export function createRetriever(
   knowledge: Knowledge,
   analyzer: Analyzer,
-  { minScore = 3, minCoverage = 0.25, runnerUpRatio = 0.8, unknownWeight = 1.5 }: RetrieverOptions = {},
+  { minScore = 3, minScoreEn = 2, minCoverage = 0.25, runnerUpRatio = 0.8, unknownWeight = 1.5 }: RetrieverOptions = {},
 ): Retriever {
   const sections = knowledge.policy.sections
   const chineseTerms = (s: Section) => [
@@ -62,7 +64,11 @@ export function createRetriever(
   // English questions search a second index that adds each section's English lead and English keywords, so the
   // English words (many mapped to the same canonical terms) do not shift the ranking of Chinese questions.
   const enIndex = new Bm25Index(
-    sections.map((s) => ({ id: s.id, terms: [...chineseTerms(s), ...analyzer.words(s.en), ...s.keywordsEn.flatMap((k) => analyzer.words(k))] })),
+    sections.map((s) => ({
+      id: s.id,
+      // Not the lead's numbers: "3 months" in a question is not "3 overseas buyer credit reports".
+      terms: [...chineseTerms(s), ...analyzer.words(s.en).filter((w) => !/^\d/.test(w)), ...s.keywordsEn.flatMap((k) => analyzer.words(k))],
+    })),
     { termWeight: kindWeight },
   )
 
@@ -119,7 +125,7 @@ export function createRetriever(
         const sections = [best, ...best.also.map((id) => knowledge.sections.get(id)!)]
         return { sections, bundled: true, score: owner.score, coverage, queryWords, queryTerms }
       }
-      if (top.score < minScore || coverage < minCoverage) return { ...none, score: top.score, coverage }
+      if (top.score < (lang === 'en' ? minScoreEn : minScore) || coverage < minCoverage) return { ...none, score: top.score, coverage }
       const chosen = [top]
       const second = hits[1]
       if (second && second.score >= top.score * runnerUpRatio) chosen.push(second)
