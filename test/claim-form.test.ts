@@ -255,6 +255,26 @@ describe('loss report: confirmations and yes/no answers', () => {
   })
 })
 
+describe('loss report summary', () => {
+  it('a loss in another currency: 80% in that currency, the USD cap after conversion, and whether it binds at any rate', async () => {
+    const { bot } = setup()
+    const hkd = await reportUpTo(bot, 13)
+    await hkd.say('180万港币')
+    await hkd.say('2021年12月31日')
+    const summary = await hkd.say('无')
+    expect(summary).toContain('1,800,000港币 × 80% = 1,440,000港币')
+    expect(summary).toContain('单一买方限额15万美元按正式保单约定的汇率折算后适用')
+    expect(summary).toContain('按任何合理汇率都超过限额，预计按150,000美元计')
+
+    const cny = await reportUpTo(bot, 13)
+    await cny.say('120万人民币')
+    await cny.say('2021年12月31日')
+    const close = await cny.say('无')
+    expect(close).toContain('960,000人民币')
+    expect(close).not.toContain('按任何合理汇率')
+  })
+})
+
 describe('loss report after a conversation', () => {
   it('starts with the facts said earlier, says so, and lets them be corrected', async () => {
     const { bot, store } = setup()

@@ -1,7 +1,8 @@
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import { formatUsd, formatUsdWan } from '../../policy/amount.js'
 import { checkCoverage } from '../../policy/coverage.js'
-import { estimatePayout } from '../../policy/payout.js'
+import { estimateGroup, estimatePayout } from '../../policy/payout.js'
+import { formatMoney } from '../shared.js'
 import { FIELDS, type ClaimSlots, type FieldDeps } from './fields.js'
 
 /** Facts that may put the loss outside the cover; derived from the slots, never stored separately. */
@@ -17,14 +18,26 @@ export function claimFlags(k: Knowledge, s: ClaimSlots): string[] {
   return check.problems
 }
 
-/** "125,000美元 × 80% = 100,000美元", capped per buyer; other currencies are not converted. */
+/**
+ * "125,000美元 × 80% = 100,000美元", capped per buyer (per issuing bank under an L/C). Another currency gets 80 % in
+ * that currency and the cap after conversion at the formal policy's rate; when no plausible rate changes the
+ * outcome, say which side of the cap it falls on. No rate is ever used to compute a figure.
+ */
 export function indemnityLine(k: Knowledge, s: ClaimSlots): string | undefined {
   if (!s.amount) return undefined
   const { ratio, limitPerBuyerUsd } = k.rules.indemnity
   const pct = `${Math.round(ratio * 100)}%`
-  if (s.amount.currency !== 'USD') return `单一买方限额按美元计（${formatUsdWan(limitPerBuyerUsd)}），非美元金额请与客户经理核算，这里不做汇率换算。`
+  const party = s.lc ? '单一开证行' : '单一买方'
+  if (s.amount.currency !== 'USD') {
+    const g = estimateGroup(k.rules, [s.amount])
+    const share = g.share ? `${formatMoney({ ...s.amount, raw: '' })} × ${pct} = ${formatMoney({ value: g.share.low, currency: s.amount.currency, raw: '' })}` : undefined
+    const cap = `${party}限额${formatUsdWan(limitPerBuyerUsd)}按正式保单约定的汇率折算后适用`
+    const side =
+      g.cap === 'binds' ? `；按任何合理汇率都超过限额，预计按${formatUsd(limitPerBuyerUsd)}计` : g.cap === 'free' ? '；按任何合理汇率都在限额以内' : ''
+    return `${share ? `${share}，` : ''}${cap}${side}（估算，以正式保单和理赔审核为准）`
+  }
   const b = estimatePayout(k.rules, [s.amount.value]).buyers[0]!
-  const cap = b.capped ? `，超过单一买方限额，按${formatUsd(b.paid)}计` : ''
+  const cap = b.capped ? `，超过${party}限额，按${formatUsd(b.paid)}计` : ''
   return `${formatUsd(b.loss)} × ${pct} = ${formatUsd(b.share)}${cap}（估算，以正式保单和理赔审核为准）`
 }
 
