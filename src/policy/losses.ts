@@ -9,6 +9,8 @@ import type { Figure } from './payout.js'
 export interface LossAmount extends RememberedMoney {
   low?: number
   high?: number
+  /** "超过30万": more than low. */
+  lowExclusive?: boolean
 }
 
 /** How a message's amounts were put into groups, so the answer can say what it assumed. */
@@ -190,6 +192,7 @@ export function rememberAmount(a: Pick<MoneySpan, 'value' | 'currency' | 'approx
     out.approx = true
     out.low = a.approx.low
     if (Number.isFinite(a.approx.high)) out.high = a.approx.high
+    if (a.approx.lowExclusive) out.lowExclusive = true
   }
   return out
 }
@@ -197,13 +200,14 @@ export function rememberAmount(a: Pick<MoneySpan, 'value' | 'currency' | 'approx
 /** A remembered amount back as a figure with its range ("大概8万" without a stored range is read as ±10 %). */
 export function figureOf(m: RememberedMoney): Figure {
   if (!m.approx) return { value: m.value, currency: m.currency }
-  const { low, high } = m as LossAmount
+  const { low, high, lowExclusive } = m as LossAmount
   return {
     value: m.value,
     currency: m.currency,
     approx: {
       low: typeof low === 'number' ? low : round2(m.value * (1 - APPROX_BAND)),
       high: typeof high === 'number' ? high : typeof low === 'number' ? Infinity : round2(m.value * (1 + APPROX_BAND)),
+      ...(lowExclusive ? { lowExclusive: true } : {}),
     },
   }
 }
