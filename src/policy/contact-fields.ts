@@ -55,6 +55,7 @@ export function parsePersonName(text: string, placeOf?: (norm: string) => string
 }
 
 const ASK_MARK = /[?？]/
+const ASK_MARK_END = /[?？][\s。.!！~～]*$/
 // 么 ends a question ("能赔么"), but not 这么/那么/怎么 used as adverbs at the end.
 const ASK_END = /(?:吗|(?<![这那怎])么|来着)[。.!！~～\s]*$/
 const ASK_LEAD = /^(?:请问|问一下|问下|想问|我想问|顺便问|再问|另外问|先问|对了|等一下|等等|稍等)/
@@ -75,7 +76,9 @@ const EN_ASK =
 export function asksQuestion(text: string, narrative = false): boolean {
   const n = normalize(text)
   if (!n) return false
-  if (ASK_MARK.test(n) || ASK_END.test(n) || EN_ASK.test(n)) return true
+  // In an account of events a quoted "?" mid-text ("买家说货有问题？我们不认同") is part of the story.
+  const marked = narrative && n.length > 20 ? ASK_MARK_END.test(n) : ASK_MARK.test(n)
+  if (marked || ASK_END.test(n) || EN_ASK.test(n)) return true
   if (ASK_LEAD.test(n) && INTERROGATIVE.test(n)) return true
   if (NE_END.test(n) && (/^(?:那|还有|那么)/.test(n) || INTERROGATIVE.test(n) || (n.length <= 5 && !/[没不还了]/.test(n)))) return true
   return ASK_TAIL.test(n) && (!narrative || n.length <= 12)

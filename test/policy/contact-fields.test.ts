@@ -58,6 +58,8 @@ describe('a question instead of an answer', () => {
     expect(asksQuestion('这个要多久', true)).toBe(true)
     expect(asksQuestion('这个大概多久能办完', true)).toBe(true)
     expect(asksQuestion('买家说下个月付，可信吗', true)).toBe(true)
+    expect(asksQuestion('买家说货有问题？我们不认同，已经催收三次，对方一直不回复', true)).toBe(false)
+    expect(asksQuestion('买家说货有问题？我们不认同，已经催收三次，对方一直不回复')).toBe(true)
   })
 })
 

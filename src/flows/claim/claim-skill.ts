@@ -263,7 +263,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
         return [text(`您正在填写报损，我们接着填。\n${here()}`)]
       }
       // A question mid-form is answered by the router (the reminder repeats where we are); it is never a field value.
-      if (asksQuestion(ctx.text, flow.step === 'description')) return undefined
+      if (asksQuestion(ctx.text, flow.step === 'description' || flow.step === 'cause')) return undefined
       if (isWaiting(ctx.text)) {
         return [text(flow.step === 'confirm' ? '好的，不着急。核对好了回复“确认”提交。' : `好的，不着急。准备好了直接回复就行：\n${here()}`)]
       }
