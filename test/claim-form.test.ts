@@ -72,6 +72,15 @@ describe('loss report: a question asked mid-form', () => {
     expect(summary).toContain('情况说明：买家一直拖着不付款，催了三次，不知道怎么办才好')
   })
 
+  it('an account that says 应该是 or 有错 is a description, not a correction of the buyer', async () => {
+    const { bot } = setup()
+    const c = await reportUpTo(bot, 15)
+    const summary = await c.say('买家说应该是下个月付款，又说单据有错')
+    expect(summary).toContain('情况说明：买家说应该是下个月付款，又说单据有错')
+    expect(summary).toContain('买方名称：Gamma Trading GmbH')
+    expect(await c.say('联系人的电话改成13900001111')).toContain('已更正联系电话：13900001111')
+  })
+
   it('"我要报损" again mid-form is not a company name: the form goes on', async () => {
     const { bot } = setup()
     const c = await reportUpTo(bot, 1)

@@ -31,6 +31,7 @@ const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|a
 const CORRECTION = /^(?:把|将)?(.{1,12}?)(?:改成|改为|更正为|修改为|换成|应该是|应为)[:：]?\s*(.+)$/
 const EDIT = /^(?:我?要|需要|想)?(?:修改|更改|改一下|改)(.{1,12})$/
 const BARE_REFUSE = /^(不对|有错|错了|写错了|填错了|要改|需要改|需要修改|我要改|改一下)[了。.!！]*$/
+const FIELD_LEAD = /^(?:(?:不对|不是|有错|错了)[，,\s]*)?(?:把|将)?(?:我们的|我的|贵司的|我司的)?/
 const EDIT_AFTER = /^(.{1,12}?)(?:不对|有错|错了|写错了|填错了|要改|需要改|需要修改)[了。.!！]*$/
 const EDIT_HELP = '好的，请告诉我要改哪一项、改成什么，例如“金额改成13万美元”“电话改成13800138000”“买方名称改成ACME Co., Ltd.”；也可以回复“修改联系人”重新填写那一项。'
 const EN_NOTE = 'The form below is in Chinese. You can answer in English: names (company, buyer, bank, contact) are kept exactly as you type them.'
@@ -179,10 +180,19 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     return advance(ctx, d, lead)
   }
 
+  /**
+   * The field a correction names: the words must be a field's name ("金额", "买方名称", "联系人的电话"), so "买家说应该是
+   * 下个月付" in a description is not a correction of the buyer.
+   */
   function fieldNamed(name: string): SlotKey | undefined {
-    const n = name.replace(/^(把|将)|的$/g, '').trim()
+    const n = name.replace(FIELD_LEAD, '').replace(/(的|也|填|写)$/, '').trim()
     let best: { key: SlotKey; len: number } | undefined
-    for (const f of FIELDS) for (const a of f.aliases) if (n.includes(a) && (!best || a.length > best.len)) best = { key: f.key, len: a.length }
+    for (const f of FIELDS) {
+      for (const a of f.aliases) {
+        const fits = n === a || (n.endsWith(a) && /^.{1,6}的$/.test(n.slice(0, -a.length)))
+        if (fits && (!best || a.length > best.len)) best = { key: f.key, len: a.length }
+      }
+    }
     return best?.key
   }
 
