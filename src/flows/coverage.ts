@@ -26,6 +26,11 @@ const FOLLOW_UP_MS = 30 * 60 * 1000
 
 type Ym = { year: number; month?: number }
 
+/** The whole message, normalised like ctx.norm, when the engine hands a skill one clause of it. */
+export function wholeNorm(ctx: TurnContext): string {
+  return ctx.text === ctx.message.text.trim() ? ctx.norm : standardWording(normalize(ctx.message.text))
+}
+
 const LOSS_TOPICS = new Set(['coverage', 'loss-advice', 'payout'])
 
 /** A loss described in the last half hour, whose facts a short question ("能赔吗") refers to. */
@@ -89,7 +94,8 @@ export function mergeFacts(ctx: TurnContext, knowledge: Knowledge, own: MessageF
   const p = ctx.session.profile
   const remembered: Array<keyof WorkingFacts> = []
   // A part of a longer message: facts in the other parts were said now, not earlier.
-  const whole = ctx.text !== ctx.message.text.trim() ? readFacts(knowledge, standardWording(normalize(ctx.message.text)), ctx.now) : own
+  const all = wholeNorm(ctx)
+  const whole = all !== ctx.norm ? readFacts(knowledge, all, ctx.now) : own
   const pick = <T>(key: keyof WorkingFacts, mine: T | undefined, inMessage: T | undefined, before: T | undefined): T | undefined => {
     if (mine !== undefined) return mine
     if (inMessage !== undefined) return inMessage
@@ -307,9 +313,13 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
     key: FLOW,
     flowVersion: VERSION,
     detect(ctx) {
+      const whole = wholeNorm(ctx)
+      if (!ASKS.test(whole)) return false
+      // One clause of "Are we covered? Shipped in July 2022, the buyer is insolvent": the question and its facts are one case.
+      if (readFacts(knowledge, ctx.norm, ctx.now).found) return true
       if (!ASKS.test(ctx.norm)) return false
       // "这种能赔吗" right after a loss was described: the remembered facts are the case.
-      return readFacts(knowledge, ctx.norm, ctx.now).found || lossInMind(ctx)
+      return (whole !== ctx.norm && readFacts(knowledge, whole, ctx.now).found) || lossInMind(ctx)
     },
     followUp(ctx) {
       return isFollowUp(ctx, readFacts(knowledge, ctx.norm, ctx.now))

@@ -3,7 +3,7 @@ import { text, type Reply } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { assessCoverage } from '../policy/coverage.js'
 import { formatMonth, formatMonthEn, parseYearMonth } from '../policy/dates.js'
-import { assessmentLines, managerLines, mergeFacts, readFacts, rememberLoss, rememberedLine, riskName, risksOf, type MessageFacts } from './coverage.js'
+import { assessmentLines, managerLines, mergeFacts, readFacts, rememberLoss, rememberedLine, riskName, risksOf, wholeNorm, type MessageFacts } from './coverage.js'
 
 // "怎么办", "点算"(→怎么办), "第一步干嘛", "what should we do", "需要先跟信保说一声吗"
 const ADVICE =
@@ -24,6 +24,13 @@ export function createLossAdviceSkill({ knowledge }: { knowledge: Knowledge }): 
   const from = parseYearMonth(knowledge.rules.coverPeriod.from)
   const to = parseYearMonth(knowledge.rules.coverPeriod.to)
   const has = (id: string) => knowledge.sections.has(id)
+
+  /** A loss or its cause is described ("买家破产了", "出险了", "the buyer won't pay"). */
+  function describesLoss(norm: string, now: number): boolean {
+    if (LOSS.test(norm)) return true
+    const f = readFacts(knowledge, norm, now)
+    return f.riskIds.length > 0 || f.unsettled.length > 0 || f.notCovered.length > 0
+  }
 
   function causeLines(ctx: TurnContext, own: MessageFacts, lossSaid: boolean): { lines: string[]; cites: string[] } {
     const en = ctx.lang === 'en'
@@ -107,7 +114,7 @@ export function createLossAdviceSkill({ knowledge }: { knowledge: Knowledge }): 
           `2. 线上：登录中国（深圳）国际贸易单一窗口 ${c.singleWindowUrl.url} ，使用“线上报损核赔”服务；`,
           `3. 电话：${c.claimsHotline.label} ${phone}。`,
         ]
-    const cause = causeLines(ctx, own, LOSS.test(ctx.norm))
+    const cause = causeLines(ctx, own, LOSS.test(wholeNorm(ctx)))
     lines.push(...cause.lines)
     const cites = [REPORT_SECTION, ONLINE_SECTION, c.singleWindowUrl.source, c.claimsHotline.source, ...cause.cites].filter(has)
     lines.push(...[...new Set(cites)].map((id) => citation(knowledge, id)))
@@ -118,10 +125,10 @@ export function createLossAdviceSkill({ knowledge }: { knowledge: Knowledge }): 
     key: 'loss-advice',
     detect(ctx) {
       if (HOW_REPORT.test(ctx.norm)) return true
-      if (!ADVICE.test(ctx.norm)) return false
-      if (LOSS.test(ctx.norm)) return true
-      const f = readFacts(knowledge, ctx.norm, ctx.now)
-      return f.riskIds.length > 0 || f.unsettled.length > 0 || f.notCovered.length > 0
+      // "The buyer went bust. What should we do?": the loss and the question may sit in different clauses.
+      const whole = wholeNorm(ctx)
+      if (!ADVICE.test(whole)) return false
+      return describesLoss(ctx.norm, ctx.now) || (ADVICE.test(ctx.norm) && whole !== ctx.norm && describesLoss(whole, ctx.now))
     },
     followUp(ctx) {
       if (OTHER_ASK.test(ctx.norm)) return false
