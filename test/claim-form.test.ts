@@ -88,6 +88,8 @@ describe('loss report: a question asked mid-form', () => {
     expect(again).toContain('您正在填写报损')
     expect(again).toContain('企业全称')
     expect(await c.say('深圳市示例电子科技有限公司')).toContain('统一社会信用代码')
+    for (const [answer] of FULL_REPORT.slice(2, 10)) await c.say(answer)
+    expect(await c.say('买家一直不付款，我要索赔')).toContain('哪年哪月报关')
   })
 
   it('a short question right after submitting does not open a new form', async () => {

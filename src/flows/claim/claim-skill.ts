@@ -25,6 +25,9 @@ const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
 const START_EN =
   /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
 const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/
+// Mid-form, only the bare command means "start again"; "买家不付款，我要索赔" still answers the question asked.
+const START_ONLY = /^(?:我|我们)?(?:要|想|想要|需要|申请|准备|帮我)?(?:在线)?(?:报损|报案|理赔|索赔)(?:一下)?[。.!！]*$/
+const START_ONLY_EN = /^(?:(?:i|we) (?:want|would like|need|'d like) to |please |i'd like to )?(?:report (?:a |the )?(?:loss|claim)|file (?:a |the )?claim)[.!]*$/
 // "要报损吗", "需不需要报案": whether to report is a question for the policy answer, not a request to start.
 const SHOULD_I = /(?:要不要|需不需要|用不用|该不该|是不是要|是否要?)(?:在线)?(?:报损|报案|理赔|索赔)|(?:需要|要|应该|该|得)(?:在线)?(?:报损|报案|理赔|索赔)(?:吗|么|不)/
 const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|are|should|will|would)\b|\?/
@@ -269,7 +272,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
         return [text(`好的，回到上一步。\n${prompt(ctx, prev, d.slots)}`)]
       }
       // "我要报损" again while filling it in: the form is already open; never a company name.
-      if (t.length <= 24 && wantsToStart(ctx)) {
+      if (START_ONLY.test(t) || START_ONLY_EN.test(t)) {
         return [text(`您正在填写报损，我们接着填。\n${here()}`)]
       }
       // A question mid-form is answered by the router (the reminder repeats where we are); it is never a field value.
