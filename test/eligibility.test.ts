@@ -57,12 +57,14 @@ describe('eligibility check', () => {
     expect(await c.say('2020年是900万美元')).toContain('不在这次统保')
   })
 
-  it('asks for USD when the amount is in RMB, without inventing an exchange rate', async () => {
+  it('asks for USD when an RMB amount could be on either side of the line, without stating a rate', async () => {
     const c = chat(bot)
-    const a = await c.say('2020年出口额人民币3000万，能参加统保吗')
+    const a = await c.say('2020年出口额人民币5500万，能参加统保吗')
     expect(a).toContain('按美元计')
     expect(a).toContain('不做汇率换算')
-    expect(a).not.toMatch(/符合统保条件|不在这次统保/)
+    expect(a).toContain('深圳市商务局')
+    expect(a).not.toMatch(/符合统保条件|不在这次统保|可以参加统保/)
+    expect(a).not.toMatch(/汇率[为是约]?\s*\d|\d\.\d+\s*(?:元|人民币)?\s*[兑换]/)
     expect(await c.say('折合450万美元')).toContain('符合统保条件')
   })
 

@@ -83,5 +83,7 @@ export function describeFigure(lang: Lang, f: Figure & { raw?: string }): string
   // "600多万" carries its vagueness in the figure; "大概8万" and "不到20万" are told by the range itself.
   if (f.raw && /[多几余来]/.test(f.raw)) return lang === 'zh' ? `${f.raw}（${range}）` : `"${f.raw}" (${range})`
   const open = f.approx.low <= 0 || f.approx.high === Infinity
-  return open ? range : lang === 'zh' ? `约${range}` : `about ${range}`
+  if (open) return range
+  const said = formatMoneyIn(lang, f.value, f.currency)
+  return lang === 'zh' ? `约${said}（${range}）` : `about ${said} (${range})`
 }

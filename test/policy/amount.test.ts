@@ -156,6 +156,7 @@ describe('parseMoney: approximate figures', () => {
 
   it('does not read a contract, a range or a sum as "about"', () => {
     expect(parseMoney('签约500万美元的订单')?.approx).toBeUndefined()
+    expect(parseMoney('what about 9 million dollars?')?.approx).toBeUndefined()
     expect(parseAllMoney('$100k~200k').map((a) => a.approx)).toEqual([undefined, undefined])
     expect(parseAllMoney('6万+7万+8万美元').map((a) => a.approx)).toEqual([undefined, undefined, undefined])
   })
