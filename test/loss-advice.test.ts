@@ -44,7 +44,7 @@ describe('what to do after a loss', () => {
       const a = await talk(bot).say(q)
       expect(a).toContain('请第一时间向中国出口信用保险公司深圳分公司报案')
       expect(a).toContain('不必等到付款到期日')
-      expect(a).toContain('回复“报损”，由我一问一答在线登记')
+      expect(a).toContain('也可以回复“报损”由我在线登记')
       expect(a).toContain('http://sz.singlewindow.cn/')
       expect(a).toContain('线上报损核赔')
       expect(a).toContain('理赔服务电话 88325700')
@@ -118,7 +118,7 @@ describe.runIf(wired)('what to do after a loss, in the bot', () => {
   const bot = testBot()
 
   it('answers "买家破产了怎么办" with what to do, and still starts the form on "我要报损"', async () => {
-    expect(await chat(bot).say('买家破产了怎么办')).toContain('回复“报损”，由我一问一答在线登记')
+    expect(await chat(bot).say('买家破产了怎么办')).toContain('也可以回复“报损”由我在线登记')
     expect(await chat(bot).say('我要报损')).not.toContain(REPORT)
   })
 

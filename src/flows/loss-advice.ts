@@ -7,7 +7,7 @@ import { assessmentLines, managerLines, mergeFacts, readFacts, rememberLoss, rem
 
 // "怎么办", "点算"(→怎么办), "第一步干嘛", "what should we do", "需要先跟信保说一声吗"
 const ADVICE =
-  /怎么办(?!理)|咋办|咋整|怎么处理|如何处理|怎样处理|怎么做|该做什么|应该做什么|要做什么|要做啥|做啥|干嘛|第一步|下一步|接下来|怎么弄|点算|点办|(需要|要不要|需不需要|要先|应该先|是否要|用不用)[^，,。？?]{0,10}(说一声|报案|报损|通知|告知|告诉)|(?<![a-z])(what (should|do|can|must) (we|i) do|what now|what next|what to do|next steps?|how (do|should|can) (we|i) (proceed|handle (it|this)))(?![a-z])/
+  /怎么办(?!理)|咋办|咋整|怎么处理|如何处理|怎样处理|怎么做|做什么|做些什么|做啥|干嘛|做(啲|些)?(乜|咩)|点(样)?做|点处理|第一步|下一步|接下来|怎么弄|点算|点办|(需要|要不要|需不需要|要先|应该先|是否要|用不用)[^，,。？?]{0,10}(说一声|报案|报损|通知|告知|告诉)|(?<![a-z])(what (should|do|can|must) (we|i) do|what now|what next|what to do|next steps?|how (do|should|can) (we|i) (proceed|handle (it|this)))(?![a-z])/
 // "怎么报案", "向谁报损", "报案有时间要求吗", "how do I report a loss"
 const HOW_REPORT =
   /(怎么|如何|怎样|去哪|在哪|哪里|到哪|向谁|找谁|跟谁|给谁)(里)?(报损|报案|索赔|申请理赔)|(报损|报案|索赔)(的)?(流程|步骤|手续|怎么报|怎么弄|怎么操作|怎么办|要怎么|方式|渠道)|(什么时候|何时|多久|几时)(内|之内)?(要|需要|得|应该|必须)?(报案|报损)|(报案|报损)(有)?(时间|期限|时限)|(?<![a-z])(how (do|can|should) (we|i) (report|file|make) (a |the )?(loss|claim)|how to (report|file|make) (a |the )?(loss|claim)|where (do|can|should) (we|i) (report|file)|when (do|should|must) (we|i) report)(?![a-z])/
@@ -103,16 +103,16 @@ export function createLossAdviceSkill({ knowledge }: { knowledge: Knowledge }): 
       ? [
           `Report it to ${c.insurer.name} at once: as soon as a receivable is overdue, or you see signs of trouble with the buyer or the buyer’s country, even before the payment is due.`,
           'How to report:',
-          '1. Here: reply “报损” and I will register the report with you step by step and notify your district’s account manager;',
+          `1. By phone: the claims hotline (${c.claimsHotline.label}) ${phone};`,
           `2. Online: the 单一窗口 (Single Window) ${c.singleWindowUrl.url} , online loss reporting and claims (线上报损核赔);`,
-          `3. By phone: the claims hotline (${c.claimsHotline.label}) ${phone}.`,
+          '3. Or reply “报损” and I will register it here step by step and notify your district’s account manager.',
         ]
       : [
           `请第一时间向${c.insurer.name}报案：海外应收账款逾期未收，或发现买方、买方所在国存在风险异动，都要马上报，不必等到付款到期日。`,
           '报案方式：',
-          '1. 在这里登记：回复“报损”，由我一问一答在线登记，并通知贵司所在区的客户经理；',
+          `1. 电话：${c.claimsHotline.label} ${phone}；`,
           `2. 线上：登录中国（深圳）国际贸易单一窗口 ${c.singleWindowUrl.url} ，使用“线上报损核赔”服务；`,
-          `3. 电话：${c.claimsHotline.label} ${phone}。`,
+          '3. 也可以回复“报损”由我在线登记（一问一答，登记后通知贵司所在区的客户经理）。',
         ]
     const cause = causeLines(ctx, own, LOSS.test(wholeNorm(ctx)))
     lines.push(...cause.lines)
