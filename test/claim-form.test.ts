@@ -330,9 +330,14 @@ describe('loss report in English', () => {
     }
   })
 
+  it('starts for a request phrased as a question', async () => {
+    const { bot } = setup()
+    for (const q of ['能帮我报损吗', '帮我报案吧']) expect(await chat(bot).say(q), q).toContain('企业全称')
+  })
+
   it('does not start the form for a question about claims', async () => {
     const { bot } = setup()
-    for (const q of ['How do I file a claim?', 'Can I file a claim if the buyer is late?', '客户欠款收不回来，要报损吗', '需不需要报案']) {
+    for (const q of ['How do I file a claim?', 'Can I file a claim if the buyer is late?', '客户欠款收不回来，要报损吗', '需不需要报案', '買家付款逾期咗，幾時要報案？']) {
       expect(await chat(bot).say(q), q).not.toContain('企业全称')
     }
   })

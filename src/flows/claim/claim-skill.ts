@@ -24,7 +24,9 @@ const CONTINUE = /^(继续|接着填|继续填|继续吧|好|好的|是|嗯)[。
 const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
 const START_EN =
   /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
-const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码/
+const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码|什么时候|何时|几时|哪里|在哪|谁|什么情况|哪些情况/
+// "能帮我报损吗" asks for the form; other questions about reporting ("幾時要報案？") are answered, not started.
+const ASKS_FOR_FORM = /(?:帮我|帮忙|给我|能|可以|可不可以|能不能|现在)(?:在线)?(?:报损|报案|理赔|索赔|登记)/
 // Mid-form, only the bare command means "start again"; "买家不付款，我要索赔" still answers the question asked.
 const START_ONLY = /^(?:我|我们)?(?:要|想|想要|需要|申请|准备|帮我)?(?:在线)?(?:报损|报案|理赔|索赔)(?:一下)?[。.!！]*$/
 const START_ONLY_EN = /^(?:(?:i|we) (?:want|would like|need|'d like) to |please |i'd like to )?(?:report (?:a |the )?(?:loss|claim)|file (?:a |the )?claim)[.!]*$/
@@ -200,7 +202,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
   }
 
   const wantsToStart = (ctx: TurnContext) =>
-    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm)) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
+    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm) && (!asksQuestion(ctx.text) || ASKS_FOR_FORM.test(ctx.norm))) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
 
   /**
    * A question the router sends here only because the report was the last topic ("这个要多久" mid-form or right
