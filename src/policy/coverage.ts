@@ -225,11 +225,13 @@ function riskWords(risks: RisksFile): RiskWord[] {
               re.lastIndex = 0
               return re.test(t)
             },
-            blank: (t) => t.replace(re, '　'),
+            blank: (t) => (w.includes('…') ? t : t.replace(re, '　')),
           }
         }),
       )
-      .sort((a, b) => b.source.length - a.source.length)
+      // Whole words first, longest first (开证行破产 before 破产); then the patterns with a gap, which blank nothing:
+      // "开证行拒绝承兑或者倒闭" is both the bank's refusal and its failure.
+      .sort((a, b) => Number(a.source.includes('…')) - Number(b.source.includes('…')) || b.source.length - a.source.length)
     sortedWords.set(risks, words)
   }
   return words

@@ -126,3 +126,9 @@ describe('assessCoverage: the period read from rules.json, edge months inclusive
     expect(checkCoverage(knowledge.rules, { ...facts(2021, 5), unsettled: ['quality-dispute'] }).unsettled[0]).toContain('政策简介没有说明')
   })
 })
+
+describe('findRisks: several causes in one sentence', () => {
+  it('finds the issuing bank’s refusal and its failure together', () => {
+    expect(ids('我们做L/C的多，万一开证行拒绝承兑或者倒闭了能赔吗').sort()).toEqual(['bank-default', 'bank-insolvency'])
+  })
+})
