@@ -50,6 +50,20 @@ describe('coverage follow-ups keep the case', () => {
     expect(await c.say('宝安区客户经理')).toContain('吕宇翔')
   })
 
+  it('gives the manager when the user answers the question for the district', async () => {
+    const c = chat(bot)
+    expect(await c.say('2021年9月出的货，客户说质量有问题拒付，能赔吗')).toContain('请告诉我贵司在深圳哪个区')
+    expect(await c.say('宝安')).toContain('吕宇翔 13699865957')
+  })
+
+  it('does not hold on to a new question on another subject', async () => {
+    const c = chat(bot)
+    await c.say('2021年5月出的货，买家破产了，能赔吗')
+    const a = await c.say('保单怎么在网上领取')
+    expect(a).not.toContain('核对统保保障范围')
+    expect(a).toContain('http://sz.singlewindow.cn/')
+  })
+
   it('writes the facts it used into the working facts other skills read', async () => {
     const c = chat(bot)
     await c.say('如果是信用证，2021年9月发的货，开证行拒付，以我们名义报关，保不保')
