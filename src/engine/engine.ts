@@ -80,7 +80,9 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   /** The skill for one question: a follow-up of the last topic, else the first that recognises it, else Q&A. */
   function pick(ctx: TurnContext): Skill {
     const { topic, topicAt } = ctx.session.profile
-    const last = topic && topicAt !== undefined && ctx.now - topicAt < TOPIC_TTL_MS ? (byKey.get(topic) ?? (topic === otherwise.key ? otherwise : undefined)) : undefined
+    const recent = topic && topicAt !== undefined && ctx.now - topicAt < TOPIC_TTL_MS ? (byKey.get(topic) ?? (topic === otherwise.key ? otherwise : undefined)) : undefined
+    // A form (the loss report) continues through resume(); a question asked during it is a detour, not its follow-up.
+    const last = recent?.reminder ? undefined : recent
     const elliptical = !!last && ctx.norm.length <= 30 && (ELLIPTICAL.test(ctx.norm) || ctx.norm.length <= 6)
     if (elliptical && last.followUp?.(ctx)) return last
     return skills.find((s) => s.detect(ctx)) ?? (elliptical ? last : otherwise)
