@@ -163,7 +163,7 @@ const FUZZY_BEFORE = /[几多余来数上]$/
 // "600多万", "六百几万", "三万多", "3000多美元": a base figure and an open last digit — a range, read right after the number.
 const FUZZY_TAIL = /(?:多|余(?!额)|几|来(?!说|讲|看|的|自|着|了))([十百千万亿]*)/y
 // Words that make a figure approximate: about (±APPROX_BAND), nearly (just under), under / over (one-sided).
-const ABOUT_BEFORE = /(?:大概|大约|约莫|约合|约为|(?<![合预签节契制公条])约|差不多|估计|大致|大体|≈|(?<![a-z])(?:around|(?<!what |how )about|approximately|approx\.?|roughly|circa|some))\s*(?:是|为|有|在|就是|能有)?\s*$/
+const ABOUT_BEFORE = /(?:大概|大约|约莫|约合|约为|(?<![合预签节契制公条])约|差不多|估计|大致|大体|≈|(?<![a-z])(?:around|(?<!what |how )about|approximately|approx\.?|roughly|circa|some))\s*(?:(?:是|为|有|在|就是|能有|欠了?|拖欠了?|出口了?|一共|总共|共)\s*(?:我们|我司|我方|了)?\s*)?$/
 const NEARLY_BEFORE = /(?:将近|接近|(?<![最附邻亲])近|差一点|(?<![a-z])(?:nearly|almost|close to|just under))\s*(?:是|为|有|到)?\s*$/
 const UNDER_BEFORE = /(?:不到|不足|少于|低于|不超过|没超过|没有超过|没到|未超过|(?<![a-z])(?:under|less than|below|not more than|no more than|up to|at most))\s*(?:是|为|有)?\s*$/
 const OVER_BEFORE = /(?:超过|多于|高于|大于|超出|(?<![a-z])(?:over|more than|above))\s*(?:是|为|有)?\s*$/
