@@ -3,6 +3,7 @@ import type { Knowledge } from '../knowledge/knowledge.js'
 import { parseAllMoney } from '../policy/amount.js'
 import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
 import { findMonths } from '../policy/dates.js'
+import { updateLosses } from '../policy/losses.js'
 import type { PlaceResolver } from '../policy/places.js'
 
 const EXPORTS = /出口额|出口金额|外贸额|出口总额|出口了|出口(?=\d|[一二三四五六七八九十几两]|约|大概|差不多)|exports?\b/
@@ -12,8 +13,9 @@ const SHIPPED = /出运|出货|发货|报关|出口|出的货|发的货|走的�
 
 /**
  * Remember the working facts a message states, whichever skill answers it: the district ("我们在沙井"), the 2020
- * export figure, the declaration month, the cause, L/C or not, own-name contract. Later answers reuse them
- * ("那能赔多少", "找谁办"). A fact said again replaces the old one; a new loss replaces the old loss's details.
+ * export figure, the losses per buyer or bank, the declaration month, the cause, L/C or not, own-name contract.
+ * Later answers reuse them ("那能赔多少", "找谁办"). A fact said again replaces the old one; a new loss clears the
+ * old loss's date, cause and terms; "还有一个买家欠5万" adds to the losses.
  */
 export function createFactsObserver({ knowledge, places }: { knowledge: Knowledge; places: PlaceResolver }) {
   return function rememberFacts(ctx: TurnContext): void {
@@ -21,6 +23,13 @@ export function createFactsObserver({ knowledge, places }: { knowledge: Knowledg
     const n = ctx.norm
     const place = places.resolve(n)
     if (place) facts.district = place.district
+
+    const losses = updateLosses(facts.losses, ctx.text)
+    if (losses !== facts.losses) {
+      // Another loss, not more of the same one: its date, cause and terms are not the old loss's.
+      if (losses?.[0] !== facts.losses?.[0]) for (const k of ['declared', 'riskIds', 'lc', 'ownName'] as const) delete facts[k]
+      facts.losses = losses
+    }
 
     const risks = findRisks(knowledge.risks, n).kinds
     if (risks.length) facts.riskIds = risks.map((k) => k.id)
