@@ -124,6 +124,22 @@ describe('payout follow-ups', () => {
     expect(await c.say('是同一个买家')).toContain('350,000美元 × 80% = 280,000美元，超过单一买方限额')
   })
 
+  it('reads the amounts given in answer to "能赔多少" as losses, grouped', async () => {
+    const c = chat(bot)
+    await c.say('能赔多少')
+    const a = await c.say('买方A三票，分别6万、7万、8万美元')
+    expect(a).toContain('买方A：损失60,000+70,000+80,000 = 210,000美元 × 80% = 168,000美元，超过单一买方限额，按150,000美元计')
+  })
+
+  it('uses a loss remembered from the session when asked "能赔多少" later', async () => {
+    const c = chat(bot)
+    await c.say('德国的Gamma公司欠我们12.5万美元')
+    await c.say('宝安区的客户经理是谁')
+    const a = await c.say('那能赔多少')
+    expect(a).toContain('按您前面说的Gamma公司 125,000美元')
+    expect(a).toContain('100,000美元')
+  })
+
   it('remembers the losses in the session for later skills', async () => {
     const c = chat(bot)
     await c.say('A客户欠6万和7万，B客户欠8万美元，能赔多少')
