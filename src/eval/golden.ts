@@ -59,7 +59,7 @@ export async function runGolden(bot: Bot, items: GoldenItem[]): Promise<GoldenRe
 
 function judge(item: GoldenItem, answer: string, cited: string[]): { ok: boolean; why?: string } {
   if (item.category === 'abstain') {
-    return answer.includes('没有找到确切答案') ? { ok: true } : { ok: false, why: 'should abstain' }
+    return /没有找到确切答案|could not find this in the policy brief/.test(answer) ? { ok: true } : { ok: false, why: 'should abstain' }
   }
   if (item.sections.length && !cited.some((id) => item.sections.includes(id))) {
     return { ok: false, why: `cited [${cited.join(', ')}], want one of [${item.sections.join(', ')}]` }

@@ -8,6 +8,7 @@ import { districtChoices, looksLikeQuestion, managerAnswer, managersOf } from '.
 const ASKS_MANAGER = /客户经理|业务经理|经理|对接人|负责人|找谁|联系谁|找哪位|谁负责|线下领|线下办|当面|account manager|relationship manager|\bmanagers?\b|contact person|person in charge|who (should|do|can|shall) (we|i) (contact|call|talk to|see)|who to (contact|call)|who (handles|is responsible|looks after)/
 const ASKS_CONTACT = /电话|联系|手机|号码|找谁|谁|负责|对接|线下|phone|number|contact|call|who/
 const COLLECT = /领/
+const CLAIMS = /理赔|索赔|报案|报损|出险|claims?\b/
 // Somewhere we cannot place on the district map: a landmark, a metro station, a building, a road.
 const LANDMARK = /地铁站|地铁|车站|高铁站|附近|旁边|大厦|广场|科技园|产业园|工业园|工业区|园区|大道|公路|[\p{Script=Han}]{1,6}路|花园|商城|商场|机场|口岸|metro|subway|station|\bnear\b|building|plaza|\bpark\b|tower|\broad\b|avenue|airport/u
 const FLOW = 'manager'
@@ -67,8 +68,10 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
     detect(ctx) {
       // "线上还是线下" is a question about the two ways, not a request for a manager.
       if (/(线上|网上).*线下|线下.*(线上|网上)/.test(ctx.norm) && /还是|选|两个|都要|哪种|哪个|区别/.test(ctx.norm)) return false
-      if (ASKS_MANAGER.test(ctx.norm)) return true
       const place = places.resolve(ctx.norm)
+      // "理赔找谁" is the claims line, not the district's manager, unless a place is named.
+      if (!place && CLAIMS.test(ctx.norm)) return false
+      if (ASKS_MANAGER.test(ctx.norm)) return true
       // A bare place name ("宝安", "沙井街道", "那南山呢") or a place with a contact question.
       const bare = ctx.norm.replace(/^(那|那么|and|what about|how about)\s*|[\s。.!！?？呢]/g, '')
       return !!place && (ASKS_CONTACT.test(ctx.norm) || bare.length <= place.matched.replace(/\s/g, '').length + 3)

@@ -24,7 +24,7 @@ const CONTINUE = /^(继续|接着填|继续填|继续吧|好|好的|是|嗯)[。
 const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
 const START_EN =
   /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
-const ASK_HOW = /怎么|如何|流程|需要什么|要什么|哪些材料|多久|电话|热线|号码|什么时候|何时|几时|哪里|在哪|谁|什么情况|哪些情况/
+const ASK_HOW = /怎么|如何|流程|需要什么|要什么|要交什么|交什么|什么资料|什么材料|哪些资料|哪些材料|多久|电话|热线|号码|什么时候|何时|几时|哪里|在哪|谁|什么情况|哪些情况/
 // "能帮我报损吗" asks for the form; other questions about reporting ("幾時要報案？") are answered, not started.
 const ASKS_FOR_FORM = /(?:帮我|帮忙|给我|能|可以|可不可以|能不能|现在)(?:在线)?(?:报损|报案|理赔|索赔|登记)/
 // Mid-form, only the bare command means "start again"; "买家不付款，我要索赔" still answers the question asked.
