@@ -5,7 +5,7 @@ import { formatUsdWan, parseAllMoney, type Currency } from '../policy/amount.js'
 import { figureOf, readLosses, type Grouping } from '../policy/losses.js'
 import { estimateGroup, estimatePayout, isExact, type GroupEstimate, type Range } from '../policy/payout.js'
 import type { Lang } from '../text/lang.js'
-import { describeFigure, formatMoneyIn, formatNumber, formatRangeIn } from './shared.js'
+import { describeFigure, formatMoneyIn, formatNumber, formatRangeIn, formatSumIn } from './shared.js'
 
 const ABOUT_PAYOUT = /赔|补偿|能拿回|拿回多少|报销/
 const LOSS = /欠|拖欠|损失|坏账|没付|不付|未付|拒付|收不回|没收到|没收回|逾期|跑路|破产|倒闭/
@@ -123,7 +123,7 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
       ? `${party}按美元计（${limit}），按正式保单约定的汇率折算后适用（我不做汇率换算）`
       : `the ${party} of ${limitEn} applies after conversion at the rate set by the formal policy (I don't convert currencies)`
     if (e.cap === 'binds') return zh ? `${base}。无论按什么汇率折算，这笔都明显超过限额，限额会起作用：最多赔${formatMoneyIn('zh', limitPerBuyerUsd, 'USD')}` : `${base}. At any plausible rate this is well above the limit, so the limit will apply: at most ${limitEn}`
-    if (e.cap === 'free') return zh ? `${base}。无论按什么汇率折算，这笔都低于限额，限额不起作用` : `${base}. At any plausible rate this stays under the limit, so the limit does not bite`
+    if (e.cap === 'free') return zh ? `${base}。无论按什么汇率折算，这笔都低于限额，限额不起作用` : `${base}. At any plausible rate this stays under the limit, so the limit makes no difference`
     if (e.cap === 'maybe') return zh ? `${base}。折算后可能接近或超过限额，以正式保单约定的汇率为准` : `${base}. After conversion it may reach the limit; the formal policy's rate decides`
     return base
   }
@@ -136,7 +136,7 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
       const oneCurrency = figures.every((f) => !f.approx && f.currency === figures[0]!.currency)
       const amounts =
         oneCurrency && figures.length > 1
-          ? formatMoneyIn(lang, 0, figures[0]!.currency).replace('0', figures.map((f) => formatNumber(f.value)).join('+'))
+          ? formatSumIn(lang, figures.map((f) => f.value), figures[0]!.currency)
           : figures.map((f) => describeFigure(lang, f)).join('+')
       return who && (groups.length > 1 || g.name) ? `${who} ${amounts}` : amounts
     })

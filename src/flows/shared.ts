@@ -50,6 +50,14 @@ export function managerLineEn(k: Knowledge, district: string): string {
 
 const CURRENCY_CODES: Record<string, string> = { USD: 'USD', CNY: 'RMB', HKD: 'HKD', EUR: 'EUR', OTHER: '', UNKNOWN: '' }
 
+/** Several amounts in one currency added up as said: "60,000+70,000美元" / "USD 60,000+70,000". */
+export function formatSumIn(lang: Lang, values: number[], currency: Currency): string {
+  const figures = values.map(formatNumber).join('+')
+  if (lang === 'zh') return `${figures}${currency === 'USD' ? '美元' : (CURRENCY_NAMES[currency] ?? '')}`
+  const code = CURRENCY_CODES[currency]
+  return code ? `${code} ${figures}` : figures
+}
+
 /** A number with thousands separators and cents only when there are any: 1234567.5 → "1,234,567.5". */
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 2 })
