@@ -9,6 +9,7 @@ import { createCoverageSkill } from './flows/coverage.js'
 import { createEligibilitySkill } from './flows/eligibility.js'
 import { createFactsObserver } from './flows/facts.js'
 import { createManagerSkill } from './flows/manager.js'
+import { createLossAdviceSkill } from './flows/loss-advice.js'
 import { createMenuSkill } from './flows/menu.js'
 import { createOutsideShenzhenSkill } from './flows/outside-shenzhen.js'
 import { createPayoutSkill } from './flows/payout.js'
@@ -74,6 +75,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
     status,
     claim,
     createOutsideShenzhenSkill({ knowledge }),
+    createLossAdviceSkill({ knowledge }),
     roster,
     eligibility,
     payout,

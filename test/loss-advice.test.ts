@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createEngine } from '../src/engine/engine.js'
 import { text } from '../src/engine/types.js'
@@ -111,10 +110,7 @@ describe('what to do after a loss', () => {
   })
 })
 
-// Runs once src/bot.ts routes the skill (after the claim form, before the coverage check).
-const wired = readFileSync(new URL('../src/bot.ts', import.meta.url), 'utf8').includes('createLossAdviceSkill')
-
-describe.runIf(wired)('what to do after a loss, in the bot', () => {
+describe('what to do after a loss, in the bot', () => {
   const bot = testBot()
 
   it('answers "买家破产了怎么办" with what to do, and still starts the form on "我要报损"', async () => {
