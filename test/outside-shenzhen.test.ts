@@ -8,6 +8,7 @@ describe('firms outside Shenzhen', () => {
     '我们是东莞的公司，2020年出口300万美元，能参加统保吗',
     '公司注册在广州，可以领统保保单吗',
     '我们是香港公司，有资格参加吗',
+    '我们是东莞的公司，买家破产了怎么办',
   ])('%s → the scheme is for Shenzhen firms, never a "yes"', async (q) => {
     const a = await chat(bot).say(q)
     expect(a).toContain('统保是深圳市的政策')

@@ -12,7 +12,7 @@ const FIRM_THERE = new RegExp(
 const FIRM_THERE_EN = new RegExp(
   `(?:we are|we're|our (?:company|firm|factory) is|(?:company|firm) (?:is )?(?:based|registered|located)|registered|based|located) in (?<at>${CITIES_EN})|(?<of>${CITIES_EN}) (?:company|firm|factory|exporter)`,
 )
-const ASKS_JOIN = /参加|参与|加入|能不能|可不可以|可以|能否|领|资格|符合|适用|统保|有份|eligible|join|qualify|apply|covered|scheme|policy/
+const ASKS_JOIN = /参加|参与|加入|能不能|可不可以|可以|能否|领|资格|符合|适用|统保|有份|赔|理赔|报损|报案|保障|怎么办|claim|eligible|join|qualify|apply|covered|scheme|policy/
 // "通过香港公司报关", "香港公司签的合同": the contract party of one shipment, a coverage question, not where the firm is.
 const SHIPMENT_CONTEXT = /报关|签约|签合同|签的合同|合同|名义|出运|出货|发货|关联公司|抬头|declared|contract|signed/
 
