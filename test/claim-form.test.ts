@@ -371,3 +371,15 @@ describe('loss report in English', () => {
     expect((await store.reports.get(id))!.fields).toMatchObject({ buyerName: 'ACME Co., Ltd.', lc: false, ownName: true })
   })
 })
+
+describe('loss report amounts', () => {
+  it('asks for the exact amount when the answer is approximate, and keeps the form', async () => {
+    const bot = testBot()
+    const c = chat(bot)
+    await c.say('我要报损')
+    for (const a of ['深圳市示例电子科技有限公司', '91440300MA5EXAMP1F', '宝安区', '张三', '13800138000', '没有', 'Gamma Trading GmbH', '德国', '不是', '买家拖欠货款', '2021年9月', '是']) await c.say(a)
+    const approx = await c.say('大概12万美元')
+    expect(approx).toContain('准确的金额')
+    expect(await c.say('12.5万美元')).toContain('到期')
+  })
+})

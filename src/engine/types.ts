@@ -30,6 +30,11 @@ export interface RememberedMoney {
   value: number
   currency: 'USD' | 'CNY' | 'HKD' | 'EUR' | 'OTHER' | 'UNKNOWN'
   approx?: boolean
+  /** The plausible range of an approximate figure ("600多万" → 6,000,000–7,000,000). */
+  low?: number
+  high?: number
+  /** "超过30万": strictly more than low. */
+  lowExclusive?: boolean
 }
 
 /** The losses against one buyer or one issuing bank: each shipment, invoice or L/C amount as said. */

@@ -9,7 +9,7 @@ import { describeFigure, formatMoneyIn, formatNumber, looksLikeQuestion, manager
 
 const FLOW = 'eligibility'
 const VERSION = 1
-const ASKS = /能(不能|否)?(参加|参与|加入|享受|申请|领取?|拿到?)|可以(参加|参与|加入|享受|申请|领)|可不可以(参加|领)|符合|资格|够格|够不够|有没有份|算不算统保|是不是统保|统保企业吗|谁能|哪些企业|什么企业|什么样的企业|哪类企业|适用(对象|范围)|条件/
+const ASKS = /能(不能|否)?(参加|参与|加入|享受|申请|领取?|拿到)|可以(参加|参与|加入|享受|申请|领)|可不可以(参加|领)|符合|资格|够格|够不够|有没有份|算不算统保|是不是统保|统保企业吗|谁能|哪些企业|什么企业|什么样的企业|哪类企业|适用(对象|范围)|条件/
 const EXPORTS = /出口(额|金额|总额|量)?|外贸额|营业额/
 const PAYOUT = /欠|赔|损失|货款|拖欠|不付/
 // English: "Can we join?", "are we eligible", "do we qualify", "our 2020 exports were 7.5M".

@@ -50,7 +50,7 @@ export function extractFacts(text: string, d: FieldDeps): ClaimSlots {
   const own = findOwnName(n)
   if (own !== undefined) out.ownName = own
 
-  const amount = parseAllMoney(text).find((a) => a.currency !== 'UNKNOWN')
+  const amount = parseAllMoney(text).find((a) => a.currency !== 'UNKNOWN' && !a.approx)
   if (amount && /欠|未付|没付|不付|拖欠|货款|损失|坏账|收不回|逾期/.test(n)) out.amount = { value: amount.value, currency: amount.currency }
 
   return out

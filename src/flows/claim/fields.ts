@@ -269,6 +269,8 @@ export const FIELDS: FieldSpec[] = [
       const a = parseAllMoney(text)[0]
       if (!a) return err('没看懂金额，请写数字和币种，例如“12.5万美元”或“80万人民币”。')
       if (a.currency === 'UNKNOWN') return err(`请注明币种，例如“${a.raw}美元”或“${a.raw}人民币”。`)
+      // A report states what is owed: "大概12万" is asked again, as it is on the invoices.
+      if (a.approx) return err(`报损需要准确的金额：请按发票或合同写出未付的具体数字和币种，例如“12.5万美元”（您说的是“${a.raw}”）。`)
       return ok({ value: a.value, currency: a.currency })
     },
     show: (v) => formatMoney({ ...v, raw: '' }),
