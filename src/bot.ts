@@ -40,6 +40,8 @@ export interface Bot {
   retriever: Retriever
   places: PlaceResolver
   store: Store
+  /** Every skill in routing order, Q&A last: for tests and the benchmark's worst-input report. */
+  skills: Skill[]
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */
@@ -89,5 +91,5 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
   // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.
   const observe = createFactsObserver({ knowledge, places })
   const engine = createEngine({ store, skills, otherwise: qa, logger, now, observe })
-  return { engine, knowledge, analyzer, retriever, places, store }
+  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa] }
 }
