@@ -60,8 +60,10 @@ export function formatSumIn(lang: Lang, values: number[], currency: Currency): s
 
 /** A number with thousands separators and cents only when there are any: 1234567.5 → "1,234,567.5". */
 export function formatNumber(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 2 })
+  return NUMBER_FORMAT.format(n)
 }
+// Built once: toLocaleString with options builds a formatter on every call.
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
 
 /** An amount in the reply's language: "150,000美元" / "1,440,000港币", or "USD 150,000" / "HKD 1,440,000". */
 export function formatMoneyIn(lang: Lang, value: number, currency: Currency): string {

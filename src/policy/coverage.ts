@@ -1,3 +1,4 @@
+import { memoize } from '../text/memo.js'
 import type { RiskKind, Rules, RisksFile } from '../knowledge/schema.js'
 import { formatMonth, monthIndex, parseYearMonth, type MonthRef } from './dates.js'
 
@@ -158,8 +159,18 @@ interface RiskWord {
 const BANK_CONTEXT = /开证行|银行|信用证|l\/c|(?<![a-z])(lc|banks?|letter of credit)(?![a-z])/
 const BUYER_CONTEXT = /买家|买方|客户|客人|进口商|(?<![a-z])(buyers?|customers?|clients?|importers?)(?![a-z])/
 
+const risksMemo = new WeakMap<RisksFile, (text: string) => RisksFound>()
+
 /** Risk kinds named in a message (longest words first, so 开证行破产 is the bank's, not the buyer's). */
 export function findRisks(risks: RisksFile, text: string): RisksFound {
+  // Several skills and the facts observer look for the cause in the same message: scan it once.
+  let find = risksMemo.get(risks)
+  if (!find) risksMemo.set(risks, (find = memoize((t: string) => scanRisks(risks, t), 500)))
+  const found = find(text)
+  return { kinds: [...found.kinds], notCovered: [...found.notCovered], unsettled: [...found.unsettled] }
+}
+
+function scanRisks(risks: RisksFile, text: string): RisksFound {
   const unsettled: string[] = []
   let rest = text
   for (const u of UNSETTLED) {

@@ -1,3 +1,4 @@
+import { memoize } from '../text/memo.js'
 /** A calendar month named in a message ("2020年3月", "去年9月", "2021-05", "June 2021"); month is absent for a bare year. */
 export interface MonthRef {
   year: number
@@ -118,9 +119,20 @@ function chinaMonth(now: Date): { year: number; month: number } {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 }
 }
 
+// The observer, the coverage check, the loss report and eligibility all read the months of the same message.
+const monthsMemo = memoize((key: string) => {
+  const bar = key.indexOf('|')
+  const [year, month] = key.slice(0, bar).split('-').map(Number)
+  return scanMonths(key.slice(bar + 1), { year: year!, month: month! })
+}, 500)
+
 /** Every year/month mentioned, in order of appearance; relative words resolve against `now`. */
 export function findMonths(text: string, now: Date): MonthRef[] {
   const today = chinaMonth(now)
+  return monthsMemo(`${today.year}-${today.month}|${text}`).map((m) => ({ ...m }))
+}
+
+function scanMonths(text: string, today: { year: number; month: number }): MonthRef[] {
   const found: MonthRef[] = []
   const taken: Array<[number, number]> = []
   for (const { re, parse } of PATTERNS) {
