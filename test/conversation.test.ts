@@ -81,3 +81,43 @@ describe('clauses and merging', () => {
     expect(merged).toBe('甲答案\n\n乙答案\n\n来源：A\n来源：B\n\n回复“详细一点”查看全文。')
   })
 })
+
+describe('how people really type on WeChat', () => {
+  it('takes a space between Chinese phrases as the end of a question', async () => {
+    const a = await chat(bot).say('保险期限多长 出险了打哪个电话')
+    expect(a).toContain('1.5年')
+    expect(a).toContain('88325700')
+    const b = await chat(bot).say('我们在观澜 有个买家拖欠了20万美元 能赔多少 找谁')
+    expect(b).toContain('150,000美元')
+    expect(b).toContain('林石洁')
+  })
+
+  it('answers "有没有…" as a question of its own', async () => {
+    const a = await chat(bot).say('统保保哪些风险 另外有没有免费的资信报告')
+    expect(a).toContain('买家破产')
+    expect(a).toContain('3个海外买家资信报告')
+  })
+
+  it('"同一个客户还有一笔" adds to the same buyer and caps once', async () => {
+    const c = chat(bot)
+    await c.say('有个客户欠我们12万美元货款')
+    const a = await c.say('同一个客户还有一笔9万美元的也没付 加起来能赔多少')
+    expect(a).toContain('120,000+90,000 = 210,000美元')
+    expect(a).toContain('按150,000美元计')
+  })
+
+  it('"三笔各3万" is three amounts against one buyer', async () => {
+    expect(await chat(bot).say('同一个客户 三笔货款各3万美元 都逾期没付 能赔多少')).toContain('72,000美元')
+    expect(await chat(bot).say('one buyer has three invoices of USD 30,000 each unpaid, how much can we get?')).toContain('USD 72,000')
+  })
+
+  it('an approximate loss well under the limit still gets the estimate on the figure given', async () => {
+    expect(await chat(bot).say('买家欠了大概8万美金 收不回来 能赔多少')).toContain('64,000美元')
+  })
+
+  it('"How can I get the policy online?" is about collecting it, not eligibility', async () => {
+    const a = await chat(bot).say("How can I get the policy online? what's the website")
+    expect(a).toContain('http://sz.singlewindow.cn/')
+    expect(a).not.toContain('What were your company')
+  })
+})

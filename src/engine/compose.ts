@@ -7,9 +7,14 @@ export interface Clause {
   asked: boolean
 }
 
-/** Clauses of a message, split where a question or sentence ends ("能参加吗？找谁办？"); commas keep a clause together. */
+/**
+ * Clauses of a message, split where a question or sentence ends ("能参加吗？找谁办？") or at a space between Chinese
+ * phrases; commas keep a clause together.
+ */
 export function clauses(message: string): Clause[] {
-  return [...message.matchAll(/([^？?！!。；;\n]+)([？?！!。；;\n]*)/g)]
+  // On WeChat a space between two Chinese phrases often stands for the punctuation: "保险期限多长 出险了打哪个电话".
+  const text = message.replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, '\n')
+  return [...text.matchAll(/([^？?！!。；;\n]+)([？?！!。；;\n]*)/g)]
     .map((m) => ({ text: m[1]!.trim(), asked: /[？?]/.test(m[2]!) }))
     .filter((c) => /[\p{L}\p{N}]/u.test(c.text))
 }

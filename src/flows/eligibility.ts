@@ -222,7 +222,9 @@ ${citation(knowledge, c.singleWindowUrl.source)}`)]
       // "客户欠了50万，统保能全赔吗？能拿回多少" is about a loss, not about joining.
       const aboutLoss = PAYOUT.test(norm) && !/参加|参与|加入|资格|出口额|领保单|领取保单|拿到保单/.test(norm)
       if (ASKS.test(norm) && /统保|保单|参加|资格|符合|条件|企业/.test(norm) && !aboutLoss) return true
-      if (EN_ASKS.test(norm) && !EN_PAYOUT.test(norm)) return true
+      // "How can I get the policy online?" asks how to collect it, not whether the firm may.
+      const howToCollect = /\b(how|where)\b/.test(norm) && !/eligib|qualif|\bjoin\b/.test(norm)
+      if (EN_ASKS.test(norm) && !EN_PAYOUT.test(norm) && !howToCollect) return true
       const exports = EXPORTS.test(norm) || EN_EXPORTS.test(norm)
       return exports && !PAYOUT.test(norm) && !EN_PAYOUT.test(norm) && parseAllMoney(ctx.text).length > 0
     },

@@ -2,7 +2,7 @@ import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type LossGroup, type Reply } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { formatUsdWan, parseAllMoney, type Currency } from '../policy/amount.js'
-import { figureOf, readLosses, type Grouping } from '../policy/losses.js'
+import { continuesLastParty, figureOf, readLosses, updateLosses, type Grouping } from '../policy/losses.js'
 import { estimateGroup, estimatePayout, isExact, type GroupEstimate, type Range } from '../policy/payout.js'
 import type { Lang } from '../text/lang.js'
 import { describeFigure, formatMoneyIn, formatNumber, formatRangeIn, formatSumIn } from './shared.js'
@@ -108,7 +108,11 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
         return e.cap === 'binds' ? `${share}${zh ? `，超过${party}，按${formatMoneyIn(lang, limitPerBuyerUsd, 'USD')}计` : `, above the ${party}, so ${limitEn}`}` : share
       }
       if (e.cap === 'binds') return `${share}${zh ? `，整个范围都超过${party}，按${formatMoneyIn(lang, limitPerBuyerUsd, 'USD')}计` : `; the whole range is above the ${party}, so ${limitEn}`}`
-      if (e.cap === 'free') return `${share}${zh ? `，在${party}${limit}以内` : `, within the ${party} of ${limitEn}`}`
+      if (e.cap === 'free') {
+        // Under the limit whatever the exact figure: the figure as said gives the estimate people expect.
+        const point = formatMoneyIn(lang, Math.round(figures.reduce((a, f) => a + f.value, 0) * ratio * 100) / 100, 'USD')
+        return `${share}${zh ? `，在${party}${limit}以内；按您说的数算约${point}` : `, within the ${party} of ${limitEn}; about ${point} on the figure you gave`}`
+      }
       return zh
         ? `${share}，可能超过也可能不超过${party}${limit}；只有整个范围都超过限额时才一定按限额赔付，告诉我准确金额可以算得更准`
         : `${share}; that may or may not exceed the ${party} of ${limitEn}; the limit certainly applies only when the whole range is above it. Tell me the exact amount for a firmer figure`
@@ -241,6 +245,7 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
     const reading = readLosses(ctx.text, { answering })
     const before = previous(ctx, reading.groups)
     if (reading.groups.length) {
+      if (before?.length && reading.groups.length === 1 && continuesLastParty(ctx.text)) return estimate(ctx, updateLosses(before, ctx.text)!, { added: true })
       if (reading.additive && before?.length) return estimate(ctx, [...before, ...inheritCurrency(reading.groups, before)], { added: true })
       const lcSwitch = !!before?.length && LC_SWITCH.test(norm) && !reading.lc
       const groups = inheritCurrency(reading.groups, before)

@@ -225,9 +225,10 @@ interface Draft {
  * Read one message into loss groups per buyer or issuing bank, saying how the grouping was decided.
  * `answering`: the message answers "how much is the loss?", so its amounts are losses without a word like "欠".
  */
-export function readLosses(text: string, { answering = false }: { answering?: boolean } = {}): LossReading {
+export function readLosses(message: string, { answering = false }: { answering?: boolean } = {}): LossReading {
   const none: LossReading = { groups: [], grouping: 'single', additive: false, lc: false }
-  if (!text) return none
+  if (!message) return none
+  const text = expandEach(message)
   const spans = parseMoneySpans(text)
   if (!spans.length) return none
   const f = fold(text)
@@ -346,6 +347,35 @@ export function readLosses(text: string, { answering = false }: { answering?: bo
   }
 }
 
+const CN_COUNT: Record<string, number> = { 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 }
+const AMOUNT_SAID = String.raw`(?:usd|us\$|\$|hkd|eur|rmb)?\s?\d[\d,]*(?:\.\d+)?\s?(?:万|千|k|m|million)?\s?(?:美元|美金|港币|港元|欧元|人民币|元|usd|hkd|eur|rmb|dollars)?`
+// "三笔货款各3万美元", "两张发票各欠5万": N items of the same amount.
+const EACH_ZH = new RegExp(String.raw`([两二三四五六七八九十]|\d{1,2})\s?(笔|票|张|批|单|份)([^，。,;；\d]{0,10}?)各(?:欠|为|是|有)?\s?(${AMOUNT_SAID})`, 'gi')
+// "three invoices of USD 30,000 each", "2 shipments of 50k each".
+const EACH_EN = new RegExp(String.raw`\b(two|three|four|five|six|\d{1,2})\s+(invoices|shipments|orders|bills|l/cs|lcs|letters of credit)\s+(?:of\s+)?(${AMOUNT_SAID})\s+each\b`, 'gi')
+const EN_COUNT: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6 }
+
+const SAME_PARTY_MORE = /(同一个?|同一家|还是那个|那个|这个)(客户|客人|买家|买方|进口商|开证行|银行).{0,6}(还有|另外|又|再)|(还有|另外|又有).{0,4}(同一个?|那个)(客户|买家|买方)|same (buyer|customer|bank).{0,20}(another|also|more)|(another|one more) (invoice|shipment|l\/c).{0,20}same (buyer|customer|bank)/
+
+/** "同一个客户还有一笔…": the message adds to the loss against the buyer or bank last talked about. */
+export function continuesLastParty(text: string): boolean {
+  return SAME_PARTY_MORE.test(fold(text))
+}
+
+/** Spell out "N笔各X" as N amounts, so they are summed like any list of amounts against one party. */
+function expandEach(text: string): string {
+  const times = (n: number, amount: string, sep: string) => Array.from({ length: Math.min(n, 20) }, () => amount.trim()).join(sep)
+  return text
+    .replace(EACH_ZH, (_m, count: string, unit: string, what: string, amount: string) => {
+      const n = CN_COUNT[count] ?? Number(count)
+      return n >= 2 ? `${count}${unit}${what}分别${times(n, amount, '、')}` : _m
+    })
+    .replace(EACH_EN, (_m, count: string, what: string, amount: string) => {
+      const n = EN_COUNT[count.toLowerCase()] ?? Number(count)
+      return n >= 2 ? `${count} ${what}: ${times(n, amount, ', ')}` : _m
+    })
+}
+
 /**
  * The losses a message states, grouped per buyer or issuing bank: several shipments, invoices or L/Cs against the
  * same buyer or bank are one group ("买方A三票分别6万、7万、8万美元"); "两个买家分别欠30万和5万" is two. Amounts that are
@@ -359,5 +389,10 @@ export function findLosses(text: string): LossGroup[] {
 export function updateLosses(previous: LossGroup[] | undefined, text: string): LossGroup[] | undefined {
   const r = readLosses(text)
   if (!r.groups.length) return previous
+  // "同一个客户还有一笔9万": more of the loss already under discussion, against the same buyer or bank.
+  const last = previous?.at(-1)
+  if (last && r.groups.length === 1 && continuesLastParty(text) && r.groups[0]!.party === last.party) {
+    return [...previous!.slice(0, -1), { ...last, amounts: [...last.amounts, ...r.groups[0]!.amounts] }]
+  }
   return r.additive && previous?.length ? [...previous, ...r.groups] : r.groups
 }
