@@ -3,7 +3,8 @@ import { text, type Reply } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { assessCoverage } from '../policy/coverage.js'
 import { formatMonth, formatMonthEn, parseYearMonth } from '../policy/dates.js'
-import { assessmentLines, managerLines, mergeFacts, readFacts, rememberLoss, rememberedLine, riskName, risksOf, wholeNorm, type MessageFacts } from './coverage.js'
+import { assessmentLines, managerLines, rememberedLine, riskName, risksOf } from './coverage-text.js'
+import { mergeFacts, readFacts, rememberLoss, wholeNorm, type MessageFacts } from './loss-facts.js'
 
 // "怎么办", "点算"(→怎么办), "第一步干嘛", "what should we do", "需要先跟信保说一声吗"
 const ADVICE =
