@@ -24,6 +24,19 @@ describe('POST /api/chat', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_json' } })
   })
 
+  it('refuses bodies that are not declared application/json with 415 (no cross-site simple requests)', async () => {
+    const json = JSON.stringify({ userId: 'ct', text: '赔付比例是多少' })
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain; charset=utf-8', 'application/jsonp']) {
+      const res = await post(json, { 'content-type': type })
+      expect(res.status, type).toBe(415)
+      expect(await res.json()).toMatchObject({ error: { code: 'unsupported_media_type' } })
+    }
+    const none = await app.request('/api/chat', { method: 'POST', body: new TextEncoder().encode(json) })
+    expect(none.status).toBe(415)
+    const withCharset = await post(json, { 'content-type': 'Application/JSON; charset=utf-8' })
+    expect(withCharset.status).toBe(200)
+  })
+
   it('rejects a missing userId or a non-string text with 400 naming the field', async () => {
     const res = await post(JSON.stringify({ text: '你好' }))
     expect(res.status).toBe(400)

@@ -36,6 +36,13 @@ describe('the server as npm start runs it (bundled by npm run build)', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
   })
 
+  it('refuses a cross-site simple request (text/plain) with 415 and a JSON error', async () => {
+    const res = await fetch(`${server.url}/api/chat`, { method: 'POST', body: JSON.stringify({ userId: 's2', text: '你好' }), headers: { 'content-type': 'text/plain' } })
+    expect(res.status).toBe(415)
+    expect(res.headers.get('content-type')).toContain('application/json')
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type')
+  })
+
   it('logs that it is ready with its start-up time', () => {
     expect(server.output()).toMatch(/"readyMs":\d+/)
   })

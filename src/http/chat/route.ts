@@ -8,10 +8,17 @@ export interface ChatRouteOptions {
   maxTextLength: number
 }
 
+// application/json, with or without parameters (charset); any other type is refused.
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i
+
 /** POST /api/chat — the JSON chat contract: {userId, text} → {replies}. */
 export function chatRoute({ engine, maxTextLength }: ChatRouteOptions): Hono {
   const schema = chatRequestSchema(maxTextLength)
   return new Hono().post('/', async function postChat(c) {
+    // text/plain and form bodies are "simple" requests any web page can send cross-site without a preflight.
+    if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+      throw new HttpError(415, 'unsupported_media_type', '请求头 Content-Type 必须是 application/json')
+    }
     let body: unknown
     try {
       body = await c.req.json()
