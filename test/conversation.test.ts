@@ -121,3 +121,20 @@ describe('how people really type on WeChat', () => {
     expect(a).not.toContain('What were your company')
   })
 })
+
+describe('one question that needs two answers', () => {
+  it('"…欠我们30万美元，2021年5月出的货，能赔吗" gets the coverage check and the estimate, then takes the missing fact', async () => {
+    const c = chat(bot)
+    const a = await c.say('买家破产了，欠我们30万美元，2021年5月出的货，能赔吗')
+    expect(a).toContain('在承保期间')
+    expect(a).toContain('按150,000美元计')
+    expect(a.indexOf('在承保期间')).toBeLessThan(a.indexOf('按150,000美元计'))
+    expect(await c.say('是的，我们自己签的合同自己报关')).toContain('属于统保保障范围')
+  })
+
+  it('"能赔多少" is only the estimate', async () => {
+    const a = await chat(bot).say('买家欠了10万美元能赔多少')
+    expect(a).toContain('80,000美元')
+    expect(a).not.toContain('核对统保保障范围')
+  })
+})

@@ -74,7 +74,13 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     if (chosen) return answer(chosen, ctx, chosen.start ?? chosen.handle)
     const parts = split(ctx)
     if (parts) return answerParts(ctx, parts)
-    return answer(pick(ctx), ctx)
+    const skill = pick(ctx)
+    const companions = (skill.companions ?? []).flatMap((key) => {
+      const other = byKey.get(key)
+      return other && other.detect(ctx) ? [other] : []
+    })
+    if (companions.length) return answerParts(ctx, [skill, ...companions].map((s) => ({ skill: s, ctx })))
+    return answer(skill, ctx)
   }
 
   /** The skill for one question: a follow-up of the last topic, else the first that recognises it, else Q&A. */
@@ -131,15 +137,19 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   }
 
   async function answerParts(ctx: TurnContext, parts: Array<{ skill: Skill; ctx: TurnContext }>): Promise<Reply[]> {
-    // Each part may leave a small flow (a question back to the user); the last one asked is kept.
-    let flow = ctx.session.flow
+    // Each part may leave a small flow (a question back to the user, or listening for a figure). The first part's is
+    // kept, and the topic is the skill that owns it: a follow-up answers the first question left open.
+    const before = ctx.session.flow
+    let kept: { flow: NonNullable<Session['flow']>; skill: Skill } | undefined
     const answers: Reply[][] = []
     for (const part of parts) {
       delete ctx.session.flow
       answers.push(await answer(part.skill, part.ctx))
-      flow = ctx.session.flow ?? flow
+      if (ctx.session.flow && !kept) kept = { flow: ctx.session.flow, skill: part.skill }
     }
-    ctx.session.flow = flow
+    ctx.session.flow = kept?.flow ?? before
+    const topic = kept?.skill ?? parts[0]!.skill
+    if (!topic.transient) ctx.session.profile.topic = topic.key
     return mergeAnswers(answers)
   }
 

@@ -30,6 +30,8 @@ export interface Skill {
    * follow-up this skill should answer, even though another skill's detect() would also match it.
    */
   followUp?(ctx: TurnContext): boolean
+  /** Skills whose answer follows this one's when they also recognise the message (a coverage check, then the payout). */
+  companions?: string[]
   /** When this skill recognises the whole message, it answers alone (the message is not split into questions). */
   exclusive?: boolean
   /** Greetings, "详细一点": answering them does not change the topic a follow-up refers to. */
