@@ -12,7 +12,7 @@ function brokenStore(): Store {
   return {
     ...base,
     sessions: { get: fail, save: fail, delete: fail },
-    reports: { nextSequence: fail, save: fail, get: fail, listByUser: fail, listByDistrict: fail, listRecent: fail },
+    reports: { nextSequence: fail, create: fail, bySubmission: fail, save: fail, get: fail, listByUser: fail, listByDistrict: fail, listRecent: fail },
     roster: { replace: fail, getByCode: fail, all: fail, size: fail },
     runExclusive: fail,
     health: async () => 'degraded',

@@ -1,10 +1,10 @@
-import { mkdir, open, readFile, rename, truncate, type FileHandle } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { mkdir, open, type FileHandle } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
-import type { Session } from '../engine/types.js'
 import { acquireLock } from './dir-lock.js'
-import { createMemoryStore, emptyMemoryState, type MemoryState } from './memory-store.js'
-import { StoreUnavailableError, type LossReport, type OutboxItem, type RosterEntry, type Store } from './types.js'
+import { applyRecord, checkPair, encodeRecord, loadSnapshot, replayJournal, writeFileAtomic, type JournalRecord, type Snapshot } from './journal.js'
+import { createMemoryStore, emptyMemoryState, filedReport } from './memory-store.js'
+import { assertDay, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
 
 export interface FileStoreOptions {
   dataDir: string
@@ -22,121 +22,18 @@ export interface FileStoreOptions {
 /** The file store, with compaction exposed for tests and maintenance. */
 export type FileStore = Store & { compact(): Promise<void> }
 
-type JournalRecord =
-  | { op: 'session.save'; session: Session; expiresAt: number }
-  | { op: 'session.delete'; userId: string }
-  | { op: 'report.save'; report: LossReport }
-  | { op: 'seq'; day: string; n: number }
-  | { op: 'outbox.add' | 'outbox.update'; item: OutboxItem }
-  | { op: 'outbox.remove'; id: string }
-  | { op: 'roster.replace'; entries: RosterEntry[] }
-
-interface Snapshot {
-  v: 1
-  sessions: [string, { session: Session; expiresAt: number }][]
-  reports: LossReport[]
-  sequences: [string, number][]
-  outbox: OutboxItem[]
-  roster: RosterEntry[]
-}
-
-// Sessions are written at once but fsynced lazily; everything else is fsynced before the call resolves.
+// Sessions and kv entries are written at once but fsynced lazily (a killed process loses nothing the kernel has;
+// only a power cut can take the last second); reports, numbers, outbox and roster are fsynced before the call resolves.
 const SESSION_SYNC_MS = 1000
 const COMPACT_RETRY_MS = 60_000
 
-const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code
 const unavailable = (what: string, err: unknown) =>
   new StoreUnavailableError(`file store: ${what}: ${(err as Error).message}`, { cause: err })
 
 /**
- * Apply one journal record. Replaying records onto a state that already contains them changes nothing, which is
- * what makes a crash between writing the snapshot and truncating the journal harmless.
- */
-function applyRecord(state: MemoryState, r: JournalRecord): void {
-  switch (r.op) {
-    case 'session.save': state.sessions.set(r.session.userId, { session: r.session, expiresAt: r.expiresAt }); break
-    case 'session.delete': state.sessions.delete(r.userId); break
-    case 'report.save': state.reports.set(r.report.id, r.report); break
-    case 'seq': state.sequences.set(r.day, Math.max(state.sequences.get(r.day) ?? 0, r.n)); break
-    case 'outbox.add': state.outbox.set(r.item.id, r.item); break
-    case 'outbox.update': if (state.outbox.has(r.item.id)) state.outbox.set(r.item.id, r.item); break
-    case 'outbox.remove': state.outbox.delete(r.id); break
-    case 'roster.replace': state.roster = new Map(r.entries.map((e) => [e.creditCode, e])); break
-    default: throw new Error(`unknown journal record ${String((r as { op: unknown }).op)}`)
-  }
-}
-
-async function loadSnapshot(path: string, state: MemoryState): Promise<void> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return
-    throw err
-  }
-  const snap = JSON.parse(text) as Snapshot
-  if (snap.v !== 1) throw new Error(`unknown snapshot version ${String(snap.v)}`)
-  for (const [userId, entry] of snap.sessions) state.sessions.set(userId, entry)
-  for (const r of snap.reports) state.reports.set(r.id, r)
-  for (const [day, n] of snap.sequences) state.sequences.set(day, n)
-  for (const i of snap.outbox) state.outbox.set(i.id, i)
-  state.roster = new Map(snap.roster.map((e) => [e.creditCode, e]))
-}
-
-/** Replay the journal into state; returns its length once a torn last line is cut off. */
-async function replayJournal(path: string, state: MemoryState, logger?: Logger): Promise<number> {
-  let buf: Buffer
-  try {
-    buf = await readFile(path)
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return 0
-    throw err
-  }
-  // Bytes after the last newline are a record whose write never finished (its caller was never told "saved").
-  // Cut them off, or the next append would be glued onto them.
-  const end = buf.lastIndexOf(0x0a) + 1
-  if (end < buf.length) {
-    logger?.warn({ bytes: buf.length - end }, 'store journal ends in a torn line; dropped it')
-    await truncate(path, end)
-  }
-  let skipped = 0
-  for (const line of buf.subarray(0, end).toString('utf8').split('\n')) {
-    if (!line) continue
-    try {
-      applyRecord(state, JSON.parse(line) as JournalRecord)
-    } catch {
-      skipped++
-    }
-  }
-  if (skipped) logger?.warn({ skipped }, 'store journal had unreadable lines; skipped them')
-  return end
-}
-
-/** Replace a file so that a crash leaves the old or the new content, never a mix. */
-async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const tmp = `${path}.tmp`
-  const fh = await open(tmp, 'w')
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  await rename(tmp, path)
-  // The rename itself is only durable once the directory is synced.
-  const dir = await open(dirname(path), 'r')
-  try {
-    await dir.sync()
-  } catch (err) {
-    if (!['EISDIR', 'EPERM', 'EINVAL'].includes(errCode(err) ?? '')) throw err // platforms that cannot fsync a directory
-  } finally {
-    await dir.close()
-  }
-}
-
-/**
- * The embedded store: the memory store, with every change of sessions, reports, sequences, outbox and roster
- * appended to a JSON-lines journal in dataDir and compacted into a snapshot now and then. kv stays in memory.
+ * The embedded store: the memory store, with every change appended to a checksummed journal in dataDir
+ * (journal.ts) and compacted into a snapshot now and then. kv entries (WeChat message dedupe, cached answers,
+ * tokens) are journaled too, so a restart does not forget which messages were already answered.
  */
 export async function createFileStore({
   dataDir,
@@ -159,16 +56,25 @@ export async function createFileStore({
   const state = emptyMemoryState()
   let journal: FileHandle
   let journalBytes: number
+  // Bytes of the journal's own `begin` record: a journal of just that holds nothing to compact.
+  let baseBytes = 0
+  let lastCrc = 0
+  let gen: number
   try {
-    await loadSnapshot(paths.snapshot, state).catch((err: Error) => {
-      throw new Error(`${paths.snapshot} is unreadable (${err.message}); restore it from a backup or move it away`)
-    })
-    journalBytes = await replayJournal(paths.journal, state, logger)
+    const snapshotGen = await loadSnapshot(paths.snapshot, state)
+    const replayed = await replayJournal(paths.journal, state, logger)
+    checkPair(paths, replayed, snapshotGen)
+    gen = Math.max(snapshotGen ?? 0, replayed.gen)
+    journalBytes = Math.max(0, replayed.bytes)
+    if (replayed.records <= 1 && replayed.gen > 0) baseBytes = journalBytes
+    lastCrc = replayed.crc
     journal = await open(paths.journal, 'a')
   } catch (err) {
     await releaseLock()
     throw unavailable('cannot load', err)
   }
+  const t0 = now()
+  for (const [k, e] of state.kv) if (e.expiresAt <= t0) state.kv.delete(k)
   const memory = createMemoryStore({ sessionTtlSeconds, now }, state)
 
   // All disk work runs one task at a time on this queue, so compaction never interleaves with an append.
@@ -179,20 +85,31 @@ export async function createFileStore({
     return run
   }
 
-  let pending: { line: string; rec: JournalRecord; durable: boolean; done: (err?: Error) => void }[] = []
+  interface Pending {
+    rec: JournalRecord
+    durable: boolean
+    /** Already in memory (kv): not applied again when written, or a later change would be undone meanwhile. */
+    applied: boolean
+    done: (err?: Error) => void
+  }
+  let pending: Pending[] = []
   let flushQueued = false
-  let tornTail = false
+  // A failed append may have left part of a line; it is cut off before the next one, so the journal never holds
+  // a damaged line in the middle (which start-up would refuse).
+  let partialTail = false
   let unsynced = false
   let failing = false
   let closed = false
   let compactFailedAt = -Infinity
   let syncTimer: NodeJS.Timeout | undefined
+  // Submission keys being written by create(): a second create with the same key waits for the first.
+  const creating = new Map<string, Promise<void>>()
 
-  /** Append a record; it is applied to memory only once written, so memory never shows what the disk lacks. */
-  function write(rec: JournalRecord, durable: boolean): Promise<void> {
+  /** Append a record; it reaches memory once written (kv: at once), so memory never shows what the disk lacks. */
+  function write(rec: JournalRecord, durable: boolean, applied = false): Promise<void> {
     if (closed) return Promise.reject(new StoreUnavailableError('file store is closed'))
     return new Promise((resolvePromise, reject) => {
-      pending.push({ line: `${JSON.stringify(rec)}\n`, rec, durable, done: (err) => (err ? reject(err) : resolvePromise()) })
+      pending.push({ rec, durable, applied, done: (err) => (err ? reject(err) : resolvePromise()) })
       if (!flushQueued) {
         flushQueued = true
         void enqueue(flush)
@@ -206,11 +123,21 @@ export async function createFileStore({
     const batch = pending
     pending = []
     try {
-      // A failed write may have left half a line; start on a fresh one so the next record stays readable.
-      const text = (tornTail ? '\n' : '') + batch.map((p) => p.line).join('')
-      tornTail = true
+      if (partialTail) {
+        await journal.truncate(journalBytes)
+        partialTail = false
+      }
+      // Encoded here, in journal order, each line chained to the one before.
+      let crc = lastCrc
+      const text = batch.map((p) => {
+        const encoded = encodeRecord(p.rec, crc)
+        crc = encoded.crc
+        return encoded.line
+      }).join('')
+      partialTail = true
       await journal.appendFile(text)
-      tornTail = false
+      partialTail = false
+      lastCrc = crc
       journalBytes += Buffer.byteLength(text)
       if (batch.some((p) => p.durable)) {
         await journal.datasync()
@@ -220,7 +147,7 @@ export async function createFileStore({
         syncTimer ??= setTimeout(() => void enqueue(syncNow), SESSION_SYNC_MS).unref()
       }
       failing = false
-      for (const p of batch) applyRecord(state, p.rec)
+      for (const p of batch) if (!p.applied) applyRecord(state, p.rec)
       for (const p of batch) p.done()
     } catch (err) {
       failing = true
@@ -245,18 +172,29 @@ export async function createFileStore({
   async function compactNow() {
     const t = now()
     const snap: Snapshot = {
-      v: 1,
+      v: 2,
+      gen: gen + 1,
       sessions: [...state.sessions].filter(([, s]) => s.expiresAt > t),
       reports: [...state.reports.values()],
       sequences: [...state.sequences],
       outbox: [...state.outbox.values()],
       roster: [...state.roster.values()],
+      kv: [...state.kv].filter(([, e]) => e.expiresAt > t),
     }
     try {
       await writeFileAtomic(paths.snapshot, JSON.stringify(snap))
+      gen++
+      // The journal now continues the new snapshot, and says so in its first record.
+      const begin = encodeRecord({ op: 'begin', gen }, 0)
       await journal.truncate(0)
       journalBytes = 0
-      tornTail = false
+      lastCrc = 0
+      partialTail = true
+      await journal.appendFile(begin.line)
+      partialTail = false
+      await journal.datasync()
+      lastCrc = begin.crc
+      journalBytes = baseBytes = Buffer.byteLength(begin.line)
     } catch (err) {
       compactFailedAt = Date.now()
       throw unavailable('compaction failed', err)
@@ -268,10 +206,20 @@ export async function createFileStore({
   }
 
   const compactTimer = setInterval(() => {
-    if (journalBytes > 0) void enqueue(compactQuietly)
+    if (journalBytes > baseBytes) void enqueue(compactQuietly)
   }, compactEveryMs)
   compactTimer.unref()
   if (journalBytes >= compactAfterBytes) void enqueue(compactQuietly)
+
+  /** A kv change is in memory at once (setIfAbsent must answer at once), written lazily like sessions. */
+  async function writeKv(rec: JournalRecord & { op: 'kv.set' | 'kv.delete' }, undo: () => void): Promise<void> {
+    try {
+      await write(rec, false, true)
+    } catch (err) {
+      undo()
+      throw err
+    }
+  }
 
   return {
     sessions: {
@@ -288,6 +236,33 @@ export async function createFileStore({
         await write({ op: 'seq', day, n }, true)
         return n
       },
+      async create(req) {
+        assertDay(req.day)
+        for (;;) {
+          const filed = memory.reports.bySubmission(req.submission)
+          const report = await filed
+          if (report) return { report, created: false }
+          const inFlight = creating.get(req.submission)
+          if (!inFlight) break
+          await inFlight.catch(() => undefined)
+        }
+        if (closed) throw new StoreUnavailableError('file store is closed')
+        // The number is taken at once, like nextSequence(); the report, its number and its notice then reach the
+        // disk as one record, so a crash keeps all three or none.
+        const n = (state.sequences.get(req.day) ?? 0) + 1
+        state.sequences.set(req.day, n)
+        const report = filedReport(req, n)
+        const notice = req.notify ? reportNoticeItem(report.id, now()) : undefined
+        const written = write({ op: 'report.create', report, ...(notice ? { notice } : {}) }, true)
+        creating.set(req.submission, written)
+        try {
+          await written
+        } finally {
+          creating.delete(req.submission)
+        }
+        return { report: structuredClone(report), created: true }
+      },
+      bySubmission: memory.reports.bySubmission,
       save: (report) => write({ op: 'report.save', report: structuredClone(report) }, true),
       get: memory.reports.get,
       listByUser: memory.reports.listByUser,
@@ -310,7 +285,38 @@ export async function createFileStore({
       all: memory.roster.all,
       size: memory.roster.size,
     },
-    kv: memory.kv,
+    kv: {
+      get: memory.kv.get,
+      async setIfAbsent(key, value, ttlSeconds) {
+        if (closed) throw new StoreUnavailableError('file store is closed')
+        if (!(await memory.kv.setIfAbsent(key, value, ttlSeconds))) return false
+        const entry = state.kv.get(key)!
+        await writeKv({ op: 'kv.set', key, value, expiresAt: entry.expiresAt }, () => {
+          if (state.kv.get(key) === entry) state.kv.delete(key)
+        })
+        return true
+      },
+      async set(key, value, ttlSeconds) {
+        if (closed) throw new StoreUnavailableError('file store is closed')
+        const before = state.kv.get(key)
+        await memory.kv.set(key, value, ttlSeconds)
+        const entry = state.kv.get(key)!
+        await writeKv({ op: 'kv.set', key, value, expiresAt: entry.expiresAt }, () => {
+          if (state.kv.get(key) !== entry) return
+          if (before) state.kv.set(key, before)
+          else state.kv.delete(key)
+        })
+      },
+      async delete(key) {
+        if (closed) throw new StoreUnavailableError('file store is closed')
+        const before = state.kv.get(key)
+        if (!before) return
+        state.kv.delete(key)
+        await writeKv({ op: 'kv.delete', key }, () => {
+          if (!state.kv.has(key)) state.kv.set(key, before)
+        })
+      },
+    },
     runExclusive: memory.runExclusive,
     async health() {
       return closed || failing ? 'degraded' : 'ok'

@@ -1,5 +1,5 @@
 import type { Session } from '../engine/types.js'
-import type { LossReport, OutboxItem, RosterEntry, Store } from './types.js'
+import { assertDay, parseReportNumber, reportNoticeItem, reportNumber, type LossReport, type NewReport, type OutboxItem, type RosterEntry, type Store } from './types.js'
 
 export interface MemoryStoreOptions {
   sessionTtlSeconds: number
@@ -10,6 +10,8 @@ export interface MemoryStoreOptions {
 export interface MemoryState {
   sessions: Map<string, { session: Session; expiresAt: number }>
   reports: Map<string, LossReport>
+  /** Submission key → report id; rebuilt from the reports' `submission` field. */
+  submissions: Map<string, string>
   sequences: Map<string, number>
   outbox: Map<string, OutboxItem>
   roster: Map<string, RosterEntry>
@@ -17,7 +19,20 @@ export interface MemoryState {
 }
 
 export function emptyMemoryState(): MemoryState {
-  return { sessions: new Map(), reports: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map() }
+  return { sessions: new Map(), reports: new Map(), submissions: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map() }
+}
+
+/** Put a report in the state; its number is never handed out again, even if the line that took it was lost. */
+export function putReport(state: MemoryState, report: LossReport): void {
+  state.reports.set(report.id, report)
+  if (report.submission) state.submissions.set(report.submission, report.id)
+  const no = parseReportNumber(report.id)
+  if (no && (state.sequences.get(no.day) ?? 0) < no.n) state.sequences.set(no.day, no.n)
+}
+
+/** The report a create() files: number n of the day, carrying its submission key. */
+export function filedReport(req: NewReport, n: number): LossReport {
+  return { ...structuredClone(req.report), id: reportNumber(req.day, n), submission: req.submission }
 }
 
 /** A keyed mutex for one process: each key's callers run one after another. */
@@ -80,8 +95,26 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
         state.sequences.set(day, n)
         return n
       },
+      async create(req) {
+        // One synchronous step: nothing can run between the check and the write.
+        assertDay(req.day)
+        const filed = state.reports.get(state.submissions.get(req.submission) ?? '')
+        if (filed) return { report: structuredClone(filed), created: false }
+        const report = filedReport(req, (state.sequences.get(req.day) ?? 0) + 1)
+        putReport(state, report)
+        if (req.notify) {
+          const notice = reportNoticeItem(report.id, now())
+          state.outbox.set(notice.id, notice)
+        }
+        return { report: structuredClone(report), created: true }
+      },
+      async bySubmission(key) {
+        const id = state.submissions.get(key)
+        const r = id === undefined ? undefined : state.reports.get(id)
+        return r && structuredClone(r)
+      },
       async save(report) {
-        state.reports.set(report.id, structuredClone(report))
+        putReport(state, structuredClone(report))
       },
       async get(id) {
         const r = state.reports.get(id)

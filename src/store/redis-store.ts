@@ -5,6 +5,7 @@
  *   {prefix}session:{{userId}}          string  session JSON                   EX SESSION_TTL_SECONDS, renewed on every save
  *   {prefix}kv:{key}                    string  dedupe marks, cached replies, tokens    EX as given by the caller
  *   {prefix}report:{id}                 string  loss report JSON                no expiry
+ *   {prefix}submission:{key}            string  report id filed under a draft's submission key   no expiry
  *   {prefix}reports:user:{userId}       zset    report ids, score = createdAt   no expiry
  *   {prefix}reports:district:{district} zset    report ids, score = createdAt   no expiry
  *   {prefix}reports:all                 zset    report ids, score = createdAt   no expiry
@@ -13,25 +14,39 @@
  *   {prefix}outbox:due                  zset    id, score = nextAttemptAt       no expiry
  *   {prefix}roster                      hash    credit code → roster entry JSON no expiry
  *   {prefix}roster:tmp:{uuid}           hash    roster being written, RENAMEd over {prefix}roster   EX 10 min if left over
- *   {prefix}lock:{key}                  string  holder's random token (runExclusive)    PX lockTtlMs (30 s)
- *   {prefix}lock:turn:{{userId}}        string  lock of one user's turn (turn())                PX lockTtlMs (30 s)
+ *   {prefix}lock:{key}                  string  holder's random token (runExclusive)    PX lockLeaseMs (2 s), renewed
+ *   {prefix}lock:turn:{{userId}}        string  lock of one user's turn (turn())                PX lockLeaseMs (2 s), renewed
  *
  * The user id sits in a hash tag ({…}) in the session and turn-lock keys so both land in one Cluster slot:
- * the turn scripts touch the two together.
+ * the turn scripts touch the two together. Keys with ill-formed UTF-16 are written as WTF-8 (redis-keys.ts).
  */
 import { randomUUID } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
 import type { Session } from '../engine/types.js'
-import { StoreUnavailableError, type LossReport, type OutboxItem, type RosterEntry, type Store, type TurnResult } from './types.js'
+import { acquire, keepAlive, type LeaseOptions } from './redis-lease.js'
+import { redisKeys } from './redis-keys.js'
+import { withScripts } from './redis-scripts.js'
+import {
+  assertDay,
+  reportNoticeItem,
+  StoreUnavailableError,
+  type CreatedReport,
+  type LossReport,
+  type NewReport,
+  type OutboxItem,
+  type RosterEntry,
+  type Store,
+  type TurnResult,
+} from './types.js'
 
 export interface RedisStoreOptions {
   /** A client from createRedisClient (no offline queue), connected or connecting; close() quits it. */
   redis: Redis
   prefix?: string
   sessionTtlSeconds: number
-  /** How long a lock outlives a holder that died; must exceed the longest turn. */
-  lockTtlMs?: number
-  /** How long runExclusive waits for a busy lock before giving up; defaults to lockTtlMs. */
+  /** Length of a lock lease, renewed every third of it while the holder works: a dead holder frees the lock within this. */
+  lockLeaseMs?: number
+  /** How long a turn or runExclusive waits for a busy lock before giving up. */
   lockWaitMs?: number
   /** Clock for the lock wait deadline only; expiries are kept by Redis itself. */
   now?: () => number
@@ -42,26 +57,6 @@ const ROSTER_TMP_TTL_SECONDS = 600
 const ROSTER_CHUNK = 500
 const HEALTH_TIMEOUT_MS = 500
 
-// Compare-and-delete: a holder whose lock already expired must not delete the next holder's lock.
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`
-// Update only what is still there, atomically, so an update racing a remove cannot resurrect a delivered item.
-const UPDATE_OUTBOX = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
-  redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) redis.call('zadd', KEYS[2], ARGV[3], ARGV[1]) return 1 end return 0`
-
-// A turn in two round trips instead of four: take the user's lock and read the session together…
-const LOCK_AND_GET = `if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('get', KEYS[2])} end return {0}`
-// …and write the session and release the lock (if still ours) together.
-const SAVE_AND_RELEASE = `redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
-  if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end return 1`
-
-type ScriptedRedis = Redis & {
-  tbLockAndGet(lock: string, session: string, token: string, ttlMs: number): Promise<[number, string | null] | [number]>
-  tbSaveAndRelease(lock: string, session: string, token: string, json: string, ttlSeconds: number): Promise<number>
-  tbRelease(lock: string, token: string): Promise<number>
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const ttl = (seconds: number) => Math.max(1, Math.ceil(seconds))
 
 /** Run a Redis call; any failure (refused, timed out, "Stream isn't writeable", bad reply) becomes StoreUnavailableError. */
@@ -87,27 +82,31 @@ async function exec(batch: ChainableCommander): Promise<unknown[]> {
 const parse = <T>(raw: (string | null)[]): T[] => raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as T)
 
 /** Store on a shared Redis: what one instance writes, every instance sees; locks hold across instances. */
-export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, lockTtlMs = 30_000, lockWaitMs = lockTtlMs, now = Date.now }: RedisStoreOptions): Store {
-  // EVALSHA with the script cached in Redis, instead of sending the script text with every call.
-  const r = redis as ScriptedRedis
-  if (!('tbLockAndGet' in redis)) {
-    redis.defineCommand('tbLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET })
-    redis.defineCommand('tbSaveAndRelease', { numberOfKeys: 2, lua: SAVE_AND_RELEASE })
-    redis.defineCommand('tbRelease', { numberOfKeys: 1, lua: RELEASE_LOCK })
-  }
-  const key = {
-    session: (userId: string) => `${prefix}session:{${userId}}`,
-    turnLock: (userId: string) => `${prefix}lock:turn:{${userId}}`,
-    kv: (k: string) => `${prefix}kv:${k}`,
-    report: (id: string) => `${prefix}report:${id}`,
-    byUser: (userId: string) => `${prefix}reports:user:${userId}`,
-    byDistrict: (district: string) => `${prefix}reports:district:${district}`,
-    recent: `${prefix}reports:all`,
-    seq: (day: string) => `${prefix}seq:${day}`,
-    outboxItems: `${prefix}outbox:items`,
-    outboxDue: `${prefix}outbox:due`,
-    roster: `${prefix}roster`,
-    lock: (k: string) => `${prefix}lock:${k}`,
+export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, lockLeaseMs = 2_000, lockWaitMs = 10_000, now = Date.now }: RedisStoreOptions): Store {
+  const r = withScripts(redis)
+  const key = redisKeys(prefix)
+  const lease: LeaseOptions = { redis: r, leaseMs: lockLeaseMs, waitMs: lockWaitMs, now }
+
+  /** create() in one script; the JSON texts are split where the report number goes. */
+  async function createReport(req: NewReport): Promise<CreatedReport> {
+    assertDay(req.day)
+    const mark = `#${randomUUID()}#`
+    const split = (json: string, parts: number) => {
+      const out = json.split(mark)
+      if (out.length !== parts) throw new Error('report text contains the number placeholder') // cannot happen: random
+      return out
+    }
+    const at = now()
+    const [head, tail] = split(JSON.stringify({ ...req.report, id: mark, submission: req.submission }), 2)
+    const notice = reportNoticeItem(mark, at)
+    const [idHead, idTail] = split(notice.id, 2)
+    const [nHead, nMid, nTail] = req.notify ? split(JSON.stringify(notice), 3) : ['', '', '']
+    const [created, json] = await r.tbCreateReport(
+      key.submission(req.submission), key.seq(req.day), key.byUser(req.report.userId), key.byDistrict(req.report.district), key.recent,
+      key.outboxItems, key.outboxDue,
+      key.reportPrefix, `BS${req.day}-`, SEQUENCE_TTL_SECONDS, req.report.createdAt, head!, tail!, idHead!, idTail!, nHead!, nMid!, nTail!, at,
+    )
+    return { report: JSON.parse(json) as LossReport, created: created === 1 }
   }
 
   async function reportsAt(ids: string[]): Promise<LossReport[]> {
@@ -131,6 +130,11 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       nextSequence: (day) => attempt('reports.nextSequence', async () => {
         const [n] = await exec(redis.multi().incr(key.seq(day)).expire(key.seq(day), SEQUENCE_TTL_SECONDS))
         return Number(n)
+      }),
+      create: (req) => attempt('reports.create', () => createReport(req)),
+      bySubmission: (submission) => attempt('reports.bySubmission', async () => {
+        const id = await redis.get(key.submission(submission))
+        return id === null ? undefined : parse<LossReport>([await redis.get(key.report(id))])[0]
       }),
       save: (report) => attempt('reports.save', async () => {
         // A re-saved report may have moved district (or user): drop it from the old indexes in the same MULTI.
@@ -164,7 +168,7 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
         return ids.length ? parse<OutboxItem>(await redis.hmget(key.outboxItems, ...ids)) : []
       }),
       update: (item) => attempt('outbox.update', async () => {
-        await redis.eval(UPDATE_OUTBOX, 2, key.outboxItems, key.outboxDue, item.id, JSON.stringify(item), item.nextAttemptAt)
+        await r.tbUpdateOutbox(key.outboxItems, key.outboxDue, item.id, JSON.stringify(item), item.nextAttemptAt)
       }),
       remove: (id) => attempt('outbox.remove', async () => {
         await exec(redis.multi().hdel(key.outboxItems, id).zrem(key.outboxDue, id))
@@ -180,7 +184,7 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
         }
         // Written beside the live list and swapped in with RENAME, so readers see the old list or the new one,
         // never half of it; the temp key expires if this instance dies half-way.
-        const tmp = `${prefix}roster:tmp:${randomUUID()}`
+        const tmp = key.rosterTmp(randomUUID())
         const fields = [...byCode]
         const write = redis.pipeline()
         for (let i = 0; i < fields.length; i += ROSTER_CHUNK) write.hset(tmp, Object.fromEntries(fields.slice(i, i + ROSTER_CHUNK)))
@@ -213,17 +217,15 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
     runExclusive: async function runExclusive<T>(k: string, fn: () => Promise<T>): Promise<T> {
       const lockKey = key.lock(k)
       const token = randomUUID()
-      const deadline = now() + lockWaitMs
-      for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-        const got = await attempt('lock', () => redis.set(lockKey, token, 'PX', lockTtlMs, 'NX'))
-        if (got === 'OK') break
-        if (now() >= deadline) throw new StoreUnavailableError(`redis lock ${k}: still held after ${lockWaitMs} ms`)
-        await sleep(delay / 2 + Math.random() * (delay / 2))
-      }
+      await acquire(lease, `lock ${k}`, async () =>
+        (await attempt('lock', () => redis.set(lockKey, token, 'PX', lockLeaseMs, 'NX'))) === 'OK' ? true : undefined,
+      )
+      const stop = keepAlive(lease, lockKey, token)
       try {
         return await fn()
       } finally {
-        // If Redis went away meanwhile the lock just expires after lockTtlMs; the turn's outcome stands.
+        stop()
+        // If Redis went away meanwhile the lease just lapses; the outcome stands.
         await r.tbRelease(lockKey, token).catch(() => undefined)
       }
     },
@@ -231,24 +233,20 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       const lockKey = key.turnLock(userId)
       const sessionKey = key.session(userId)
       const token = randomUUID()
-      const deadline = now() + lockWaitMs
-      let raw: string | null | undefined
-      for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-        const got = await attempt('turn lock', () => r.tbLockAndGet(lockKey, sessionKey, token, lockTtlMs))
-        if (got[0] === 1) {
-          raw = got[1]
-          break
-        }
-        if (now() >= deadline) throw new StoreUnavailableError(`redis turn lock: still held after ${lockWaitMs} ms`)
-        await sleep(delay / 2 + Math.random() * (delay / 2))
-      }
+      const raw = await acquire(lease, 'turn lock', async () => {
+        const got = await attempt('turn lock', () => r.tbLockAndGet(lockKey, sessionKey, token, lockLeaseMs))
+        return got[0] === 1 ? { json: got[1] ?? null } : undefined
+      })
+      const stop = keepAlive(lease, lockKey, token)
       let outcome: TurnResult<T>
       try {
-        outcome = await fn(raw ? (JSON.parse(raw) as Session) : undefined)
+        outcome = await fn(raw.json ? (JSON.parse(raw.json) as Session) : undefined)
       } catch (err) {
+        stop()
         await r.tbRelease(lockKey, token).catch(() => undefined)
         throw err
       }
+      stop()
       await attempt('turn save', () => r.tbSaveAndRelease(lockKey, sessionKey, token, JSON.stringify(outcome.session), ttl(sessionTtlSeconds)))
       return outcome.result
     },

@@ -20,6 +20,25 @@ export interface LossReport {
   fields: Record<string, unknown>
   /** Facts that may put the loss outside the cover, for the account manager. */
   flags: string[]
+  /** The draft's submission key (see ReportStore.create): a report is filed once per key. */
+  submission?: string
+}
+
+/** A confirmed report to file: everything but its number, which the store takes in the same step. */
+export interface NewReport {
+  /** Given to the draft when it reached the confirm step; a second create with it files nothing new. */
+  submission: string
+  /** YYYYMMDD (China time): the day whose sequence numbers the report. */
+  day: string
+  report: Omit<LossReport, 'id' | 'submission'>
+  /** Queue the district manager's notice (an outbox item, see reportNoticeItem) in the same step. */
+  notify: boolean
+}
+
+export interface CreatedReport {
+  report: LossReport
+  /** false: the submission was filed before (a retried confirm); nothing new was stored or queued. */
+  created: boolean
 }
 
 /** A notice waiting to be delivered (at-least-once), retried with back-off until it goes through. */
@@ -44,6 +63,15 @@ export interface SessionStore {
 export interface ReportStore {
   /** Next number of the day's sequence (1, 2, …) for `day` = YYYYMMDD; never repeats, even across instances. */
   nextSequence(day: string): Promise<number>
+  /**
+   * File a confirmed report exactly once per submission key: "create if absent" under the key, the day's next
+   * number, the report, its indexes and (when asked) its notice, all in one atomic step. A repeated call with the
+   * same key — after a crash, from a retry, from another instance — returns the report filed first, created false.
+   */
+  create(req: NewReport): Promise<CreatedReport>
+  /** The report filed under a submission key, if any. */
+  bySubmission(submission: string): Promise<LossReport | undefined>
+  /** Store (or replace) a report under its id, e.g. a status change. */
   save(report: LossReport): Promise<void>
   get(id: string): Promise<LossReport | undefined>
   /** Newest first. */
@@ -116,6 +144,32 @@ export function runTurn<T>(store: Store, userId: string, fn: (session: Session |
     await store.sessions.save(session)
     return result
   })
+}
+
+/** Report number: BS + day + "-" + the day's sequence, at least 4 digits (BS20261126-0007). */
+export function reportNumber(day: string, n: number): string {
+  return `BS${day}-${String(n).padStart(4, '0')}`
+}
+
+/** Day and sequence of a report number, so a store can make sure it never hands that number out again. */
+export function parseReportNumber(id: string): { day: string; n: number } | undefined {
+  const m = /^BS(\d{8})-(\d+)$/.exec(id)
+  return m ? { day: m[1]!, n: Number(m[2]) } : undefined
+}
+
+export const REPORT_NOTICE = 'report-notice'
+
+/**
+ * The outbox item announcing a report. Its id is derived from the report number, so it is the same on every
+ * attempt and after every restart: deliveries carry it as their idempotency key.
+ */
+export function reportNoticeItem(reportId: string, t: number): OutboxItem {
+  return { id: `${REPORT_NOTICE}:${reportId}`, kind: REPORT_NOTICE, payload: { reportId }, attempts: 0, nextAttemptAt: t, createdAt: t }
+}
+
+/** A day key as the stores accept it: YYYYMMDD, nothing else (it becomes part of keys and numbers). */
+export function assertDay(day: string): void {
+  if (!/^\d{8}$/.test(day)) throw new Error(`report day must be YYYYMMDD, got ${JSON.stringify(day)}`)
 }
 
 /** The store could not do its work (backing service down, disk full); the bot says so briefly and carries on. */

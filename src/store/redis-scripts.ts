@@ -1,0 +1,76 @@
+import type { Redis } from 'ioredis'
+import type { RedisKey } from './redis-keys.js'
+
+/*
+ * The Lua scripts of the Redis store, run with EVALSHA (cached in Redis) through ioredis' defineCommand. Each
+ * is one atomic step: nothing else runs on Redis between its commands.
+ */
+
+// Compare-and-delete: a holder whose lock already expired must not delete the next holder's lock.
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`
+// Extend a lease only while it is still ours.
+const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`
+// A turn in two round trips instead of four: take the user's lock and read the session together…
+const LOCK_AND_GET = `if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('get', KEYS[2])} end return {0}`
+// …and write the session and release the lock (if still ours) together.
+const SAVE_AND_RELEASE = `redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end return 1`
+// Update only what is still there, so an update racing a remove cannot resurrect a delivered item.
+const UPDATE_OUTBOX = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
+  redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) redis.call('zadd', KEYS[2], ARGV[3], ARGV[1]) return 1 end return 0`
+
+/*
+ * File a report once per submission key: the report filed under the key, or the day's next number, the report,
+ * its three indexes, the key and (when asked) the manager's notice. The JSON texts come split where the number
+ * goes, so the script only joins strings and never re-encodes what the caller wrote.
+ * KEYS: submission, seq, byUser, byDistrict, all reports, outbox items, outbox due
+ * ARGV: report key prefix, number prefix (BSyyyymmdd-), seq ttl s, createdAt, report JSON head, tail,
+ *       notice id head, tail, notice JSON head, middle, tail ('' = no notice), notice due time
+ */
+const CREATE_REPORT = `
+local filed = redis.call('get', KEYS[1])
+if filed then
+  local json = redis.call('get', ARGV[1] .. filed)
+  if json then return {0, json} end
+end
+local id
+repeat
+  local n = redis.call('incr', KEYS[2])
+  id = ARGV[2] .. string.format('%04d', n)
+until redis.call('exists', ARGV[1] .. id) == 0
+redis.call('expire', KEYS[2], ARGV[3])
+local json = ARGV[5] .. id .. ARGV[6]
+redis.call('set', ARGV[1] .. id, json)
+redis.call('zadd', KEYS[3], ARGV[4], id)
+redis.call('zadd', KEYS[4], ARGV[4], id)
+redis.call('zadd', KEYS[5], ARGV[4], id)
+redis.call('set', KEYS[1], id)
+if ARGV[9] ~= '' then
+  local noticeId = ARGV[7] .. id .. ARGV[8]
+  redis.call('hset', KEYS[6], noticeId, ARGV[9] .. id .. ARGV[10] .. id .. ARGV[11])
+  redis.call('zadd', KEYS[7], ARGV[12], noticeId)
+end
+return {1, json}`
+
+export type ScriptedRedis = Redis & {
+  tbLockAndGet(lock: RedisKey, session: RedisKey, token: string, ttlMs: number): Promise<[number, string | null] | [number]>
+  tbSaveAndRelease(lock: RedisKey, session: RedisKey, token: string, json: string, ttlSeconds: number): Promise<number>
+  tbRelease(lock: RedisKey, token: string): Promise<number>
+  tbRenew(lock: RedisKey, token: string, ttlMs: number): Promise<number>
+  tbUpdateOutbox(items: RedisKey, due: RedisKey, id: string, json: string, at: number): Promise<number>
+  tbCreateReport(...args: Array<RedisKey | number>): Promise<[number, string]>
+}
+
+/** Register the scripts on a client (once per client). */
+export function withScripts(redis: Redis): ScriptedRedis {
+  if (!('tbCreateReport' in redis)) {
+    redis.defineCommand('tbLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET })
+    redis.defineCommand('tbSaveAndRelease', { numberOfKeys: 2, lua: SAVE_AND_RELEASE })
+    redis.defineCommand('tbRelease', { numberOfKeys: 1, lua: RELEASE_LOCK })
+    redis.defineCommand('tbRenew', { numberOfKeys: 1, lua: RENEW_LOCK })
+    redis.defineCommand('tbUpdateOutbox', { numberOfKeys: 2, lua: UPDATE_OUTBOX })
+    redis.defineCommand('tbCreateReport', { numberOfKeys: 7, lua: CREATE_REPORT })
+  }
+  return redis as ScriptedRedis
+}
