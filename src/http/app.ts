@@ -16,7 +16,7 @@ export interface AppDeps {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number
   /** Mounts /wechat when given (WECHAT_TOKEN set). */
-  wechat?: Omit<WeChatRouteOptions, 'engine' | 'store' | 'logger'>
+  wechat?: Omit<WeChatRouteOptions, 'engine' | 'store' | 'logger' | 'maxTextLength'>
 }
 
 /** Build the HTTP app over Fetch Request/Response only, so Node and Workers share it. */
@@ -31,7 +31,8 @@ export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes =
   })
 
   app.route('/api/chat', chatRoute({ engine, maxTextLength }))
-  if (wechat) app.route('/wechat', wechatRoute({ ...wechat, engine, store, logger }))
+  // The same text limit on every channel: /api/chat answers 400, WeChat a polite reply; neither processes it.
+  if (wechat) app.route('/wechat', wechatRoute({ ...wechat, engine, store, logger, maxTextLength }))
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: '没有这个地址' } }, 404))
 

@@ -32,6 +32,18 @@ export interface PostOptions {
   timestamp?: string
   nonce?: string
   badSignature?: boolean
+  /** The openid query parameter; by default the message's own FromUserName, as WeChat sends it. */
+  openid?: string | null
+}
+
+/** The openid WeChat puts in the URL: the sender, read from the plain XML when the test does not say. */
+function openidFor(o: PostOptions, xml: string | undefined): string | undefined {
+  if (o.openid !== undefined) return o.openid ?? undefined
+  return xml ? tag(xml, 'FromUserName') : undefined
+}
+
+function query(fields: Record<string, string | undefined>): URLSearchParams {
+  return new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined))
 }
 
 /** POST /wechat in plain mode, signed like WeChat signs it. */
@@ -39,19 +51,22 @@ export function postPlain(app: Hono, xml: string, o: PostOptions = {}): Promise<
   const timestamp = o.timestamp ?? String(Math.floor(Date.now() / 1000))
   const nonce = o.nonce ?? randomBytes(5).toString('hex')
   const signature = o.badSignature ? sign('x', timestamp, nonce) : sign(TOKEN, timestamp, nonce)
-  const q = new URLSearchParams({ signature, timestamp, nonce, openid: 'o-test' })
+  const q = query({ signature, timestamp, nonce, openid: openidFor(o, xml) })
   return Promise.resolve(app.request(`/wechat?${q}`, { method: 'POST', body: xml, headers: { 'content-type': 'text/xml' } }))
 }
 
-/** POST /wechat in safe mode (or compatible mode with the plain fields kept): `encrypt` is the Encrypt value. */
+/**
+ * POST /wechat in safe mode (or compatible mode with the plain fields kept): `encrypt` is the Encrypt value.
+ * `o.openid` should name the sender (the plain XML's FromUserName); without it no openid is sent.
+ */
 export function postEncrypted(app: Hono, encrypt: string, o: PostOptions & { compatibleXml?: string; badMsgSignature?: boolean } = {}): Promise<Response> {
   const timestamp = o.timestamp ?? String(Math.floor(Date.now() / 1000))
   const nonce = o.nonce ?? randomBytes(5).toString('hex')
-  const q = new URLSearchParams({
+  const q = query({
     signature: sign(TOKEN, timestamp, nonce),
     timestamp,
     nonce,
-    openid: 'o-test',
+    openid: openidFor(o, o.compatibleXml),
     encrypt_type: 'aes',
     msg_signature: o.badMsgSignature ? sign(TOKEN, timestamp, nonce, 'tampered') : sign(TOKEN, timestamp, nonce, encrypt),
   })

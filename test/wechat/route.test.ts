@@ -27,7 +27,7 @@ const msgId = () => `2400000000000${String(++seq).padStart(6, '0')}`
 const user = () => `o-user-${++seq}`
 
 /** The real bot, counting engine calls and optionally slowed down. */
-function setup(opts: { failFirst?: boolean; delayMs?: number; slowText?: string; budgetMs?: number; api?: ReturnType<typeof createWeChatApi>; longText?: string } = {}) {
+function setup(opts: { failFirst?: boolean; delayMs?: number; slowText?: string; budgetMs?: number; api?: ReturnType<typeof createWeChatApi>; longText?: string; safe?: boolean } = {}) {
   const store = createMemoryStore({ sessionTtlSeconds: 3600 })
   const bot = testBot({ store })
   let calls = 0
@@ -47,7 +47,8 @@ function setup(opts: { failFirst?: boolean; delayMs?: number; slowText?: string;
     logger: silentLogger,
     maxTextLength: 1000,
     maxBodyBytes: 8 * 1024,
-    wechat: { token: TOKEN, crypto, api: opts.api, budgetMs: opts.budgetMs ?? 4500 },
+    // With an EncodingAESKey configured only encrypted messages are accepted: plain-mode tests run without one.
+    wechat: { token: TOKEN, crypto: opts.safe ? crypto : undefined, api: opts.api, budgetMs: opts.budgetMs ?? 4500 },
   })
   return { app, store, crypto, calls: () => calls }
 }
@@ -177,7 +178,7 @@ describe('events', () => {
 
 describe('safe and compatible modes', () => {
   it('decrypts a safe-mode message and answers with an encrypted, signed reply', async () => {
-    const { app, crypto } = setup()
+    const { app, crypto } = setup({ safe: true })
     const from = user()
     const res = await postEncrypted(app, crypto.encrypt(textMessage(from, '单一窗口网址', msgId())))
     expect(res.status).toBe(200)
@@ -190,26 +191,26 @@ describe('safe and compatible modes', () => {
   })
 
   it('refuses a wrong msg_signature with 401', async () => {
-    const { app, crypto } = setup()
+    const { app, crypto } = setup({ safe: true })
     const res = await postEncrypted(app, crypto.encrypt(textMessage(user(), '你好', msgId())), { badMsgSignature: true })
     expect(res.status).toBe(401)
   })
 
   it('accepts a message encrypted with the previous key during rotation', async () => {
-    const { app } = setup()
+    const { app } = setup({ safe: true })
     const old = createMessageCrypto({ appId: APP_ID, encodingAesKey: OLD_AES_KEY })
     const res = await postEncrypted(app, old.encrypt(textMessage(user(), '你好', msgId())))
     expect(res.status).toBe(200)
   })
 
   it('rejects an Encrypt for another app id', async () => {
-    const { app } = setup()
+    const { app } = setup({ safe: true })
     const other = createMessageCrypto({ appId: 'wxffffffffffffffff', encodingAesKey: AES_KEY })
     expect((await postEncrypted(app, other.encrypt(textMessage(user(), '你好', msgId())))).status).toBe(400)
   })
 
   it('answers compatible mode (plain fields plus Encrypt) in encrypted form', async () => {
-    const { app, crypto } = setup()
+    const { app, crypto } = setup({ safe: true })
     const plain = textMessage(user(), '你好', msgId())
     const res = await postEncrypted(app, crypto.encrypt(plain), { compatibleXml: plain })
     const xml = await res.text()

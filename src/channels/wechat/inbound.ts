@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../../engine/types.js'
+import { isTooLong, tooLongReply } from '../../text/limit.js'
 import { MENU_INTENTS } from './menu.js'
 
 /** What to do with one WeChat message: ask the engine, answer a fixed line, or stay silent. */
@@ -12,14 +13,16 @@ const WELCOME = '感谢关注！我是深圳统保（出口信用保险）政策
 const VOICE_UNREADABLE = '暂时听不清语音，请用文字发送您的问题。'
 const NOT_TEXT = '目前只能看懂文字消息。请用文字描述您的问题，或回复“菜单”看看我能做什么。'
 
-/** Map a parsed WeChat message (plain fields) to an action. */
-export function toAction(m: Record<string, string>, receivedAt: number): WeChatAction {
+/** Map a parsed WeChat message (plain fields) to an action; text over `maxTextLength` is answered, not processed. */
+export function toAction(m: Record<string, string>, receivedAt: number, maxTextLength = Infinity): WeChatAction {
   const base = { channel: 'wechat' as const, userId: m.FromUserName ?? '', msgId: m.MsgId, receivedAt }
+  const ask = (text: string): WeChatAction =>
+    isTooLong(text, maxTextLength) ? { kind: 'say', text: tooLongReply(maxTextLength) } : { kind: 'engine', message: { ...base, text } }
   switch (m.MsgType) {
     case 'text':
-      return { kind: 'engine', message: { ...base, text: m.Content ?? '' } }
+      return ask(m.Content ?? '')
     case 'voice':
-      return m.Recognition?.trim() ? { kind: 'engine', message: { ...base, text: m.Recognition } } : { kind: 'say', text: VOICE_UNREADABLE }
+      return m.Recognition?.trim() ? ask(m.Recognition) : { kind: 'say', text: VOICE_UNREADABLE }
     case 'event':
       return eventAction(m, base)
     default:
