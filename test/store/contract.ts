@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newSession, type Session } from '../../src/engine/types.js'
-import { runTurn, type LossReport, type OutboxItem, type Store } from '../../src/store/types.js'
+import { runTurn, type LossReport, type NewReport, type OutboxItem, type Store } from '../../src/store/types.js'
 
 /** Session expiry every store under the contract must be created with. */
 export const CONTRACT_SESSION_TTL_SECONDS = 1
@@ -34,6 +34,14 @@ function report(id: string, over: Partial<LossReport> = {}): LossReport {
     ...over,
   }
 }
+
+function newReport(submission: string, over: Partial<NewReport['report']> = {}, notify = true): NewReport {
+  const { id: _id, ...fields } = report('unused', over)
+  return { submission, day: '20261126', report: fields, notify }
+}
+
+// Three ids that are different strings but the same bytes once written as UTF-8 (each lone surrogate → U+FFFD).
+const LONE_IDS = ['api:\ud800', 'api:\udc00', 'api:\ufffd'] as const
 
 function item(id: string, nextAttemptAt: number, over: Partial<OutboxItem> = {}): OutboxItem {
   return { id, kind: 'notify-manager', payload: { reportId: 'BS1', to: ['m1'] }, attempts: 0, nextAttemptAt, createdAt: nextAttemptAt, ...over }
@@ -171,6 +179,70 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const got = (await store.reports.get('BS-1'))!
         got.flags.push('changed after get')
         expect((await store.reports.get('BS-1'))!.flags).toEqual([])
+      })
+    })
+
+    describe('reports filed once per submission (create)', () => {
+      it('numbers, stores, indexes and queues the notice in one step; a repeat returns the first report and queues nothing', async () => {
+        const first = await store.reports.create(newReport('sub-1'))
+        expect(first.created).toBe(true)
+        expect(first.report).toMatchObject({ id: 'BS20261126-0001', userId: 'u1', submission: 'sub-1', fields: report('x').fields })
+        expect(await store.reports.get('BS20261126-0001')).toEqual(first.report)
+        expect(await store.reports.bySubmission('sub-1')).toEqual(first.report)
+        expect((await store.reports.listByUser('u1')).map((r) => r.id)).toEqual(['BS20261126-0001'])
+        expect((await store.reports.listByDistrict('南山区')).map((r) => r.id)).toEqual(['BS20261126-0001'])
+        const notices = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)
+        expect(notices).toEqual([
+          expect.objectContaining({ id: 'report-notice:BS20261126-0001', kind: 'report-notice', payload: { reportId: 'BS20261126-0001' }, attempts: 0 }),
+        ])
+
+        const again = await store.reports.create(newReport('sub-1', { fields: { changed: true } }))
+        expect(again).toEqual({ report: first.report, created: false })
+        expect(await store.outbox.size()).toBe(1)
+        expect(await store.reports.listRecent(10)).toHaveLength(1)
+        expect(await store.reports.bySubmission('sub-other')).toBeUndefined()
+      })
+
+      it('files one report for many concurrent confirms of one draft, and distinct numbers for distinct drafts', async () => {
+        const same = await Promise.all(Array.from({ length: 10 }, () => store.reports.create(newReport('sub-race'))))
+        expect(same.filter((r) => r.created)).toHaveLength(1)
+        expect(new Set(same.map((r) => r.report.id)).size).toBe(1)
+        const distinct = await Promise.all(Array.from({ length: 10 }, (_, i) => store.reports.create(newReport(`sub-${i}`))))
+        expect(new Set(distinct.map((r) => r.report.id)).size).toBe(10)
+        expect(await store.reports.listRecent(100)).toHaveLength(11)
+        expect(await store.outbox.size()).toBe(11)
+      })
+
+      it('shares the day sequence with nextSequence, queues no notice when asked not to, and never reuses a stored number', async () => {
+        expect(await store.reports.nextSequence('20261126')).toBe(1)
+        const a = await store.reports.create(newReport('sub-a', {}, false))
+        expect(a.report.id).toBe('BS20261126-0002')
+        expect(await store.outbox.size()).toBe(0)
+        // A report stored under a number the sequence has not reached (restored, or its sequence record lost).
+        await store.reports.save(report('BS20261126-0003'))
+        const b = await store.reports.create(newReport('sub-b', {}, false))
+        expect(b.report.id).toBe('BS20261126-0004')
+        expect(await store.reports.get('BS20261126-0003')).toEqual(report('BS20261126-0003'))
+      })
+    })
+
+    describe('ids with lone surrogates', () => {
+      it('keeps sessions, reports, kv entries and turns of different ill-formed ids apart', async () => {
+        for (const [i, id] of LONE_IDS.entries()) {
+          const s = newSession(id, 1_000 + i)
+          await store.sessions.save(s)
+          await store.reports.create(newReport(`sub-lone-${i}`, { userId: id }, false))
+          await store.kv.set(`wx:msg:${id}:1`, `v${i}`, 60)
+        }
+        for (const [i, id] of LONE_IDS.entries()) {
+          expect((await store.sessions.get(id))?.createdAt, JSON.stringify(id)).toBe(1_000 + i)
+          const mine = await store.reports.listByUser(id)
+          expect(mine.map((r) => r.userId), JSON.stringify(id)).toEqual([id])
+          expect(await store.kv.get(`wx:msg:${id}:1`)).toBe(`v${i}`)
+          expect(await store.kv.setIfAbsent(`wx:msg:${LONE_IDS[(i + 1) % 3]}:2`, 'x', 60)).toBe(true)
+        }
+        const seen = await Promise.all(LONE_IDS.map((id) => runTurn(store, id, async (s) => ({ session: s!, result: s!.userId }))))
+        expect(seen).toEqual([...LONE_IDS])
       })
     })
 
