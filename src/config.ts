@@ -5,6 +5,14 @@ const optional = z
   .optional()
   .transform((v) => (v && v.trim() ? v.trim() : undefined))
 
+/** An on/off switch: true/false, 1/0, yes/no, on/off. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on')
+
 /** Environment variables the bot reads; names are a contract (see README). */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,6 +37,17 @@ export const configSchema = z.object({
   WECHAT_ENCODING_AES_KEY_PREVIOUS: optional,
   WECHAT_REPLY_BUDGET_MS: z.coerce.number().int().positive().max(4800).default(4500),
   WECHAT_API_BASE: z.string().default('https://api.weixin.qq.com'),
+  /** wechaty channel (`npm run wechaty`): the puppet package and its token (service puppets such as padlocal). */
+  WECHATY_PUPPET: z.string().trim().min(1).default('wechaty-puppet-wechat4u'),
+  WECHATY_PUPPET_TOKEN: optional,
+  /** In groups the bot answers when @-mentioned, or when a message starts with this prefix (unset: mentions only). */
+  WECHATY_GROUP_PREFIX: optional,
+  WECHATY_AUTO_ACCEPT: flag.default(false),
+  /** Per contact: at most WECHATY_RATE_LIMIT messages answered in any WECHATY_RATE_WINDOW_SECONDS window. */
+  WECHATY_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  WECHATY_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /** `npm run wechaty` also serves the HTTP app on PORT in the same process (one process sharing the embedded store). */
+  WECHATY_SERVE_HTTP: flag.default(false),
 })
 
 export type Config = z.infer<typeof configSchema>
