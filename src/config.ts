@@ -43,7 +43,7 @@ export const configSchema = z.object({
   /** In groups the bot answers when @-mentioned, or when a message starts with this prefix (unset: mentions only). */
   WECHATY_GROUP_PREFIX: optional,
   WECHATY_AUTO_ACCEPT: flag.default(false),
-  /** Per contact: at most WECHATY_RATE_LIMIT messages answered in any WECHATY_RATE_WINDOW_SECONDS window. */
+  /** Per contact: at most WECHATY_RATE_LIMIT messages answered per window of WECHATY_RATE_WINDOW_SECONDS (fixed windows). */
   WECHATY_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   WECHATY_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   /** `npm run wechaty` also serves the HTTP app on PORT in the same process (one process sharing the embedded store). */
