@@ -53,6 +53,8 @@ const WORKING = 'w:'
 const ANSWER = 'a:'
 const ACK = 'ack'
 const UNREADABLE = '\u0000unreadable'
+/** The answer is given or acknowledged within WeChat's 5 s; a lease is never renewed for longer than this. */
+const MAX_HOLD_MS = 60_000
 
 /** The message's key: sender + MsgId; events (no MsgId): sender + CreateTime + event. */
 export function messageKey(msg: Record<string, string | undefined>): string {
@@ -101,7 +103,10 @@ export function createMessageClaims({ kv, logger, leaseSeconds = 3, answeredSeco
   function lease(key: string, mine: string): Lease {
     let done = false
     let renewing: Promise<unknown> = Promise.resolve()
+    const until = now() + MAX_HOLD_MS
     const timer = setInterval(() => {
+      // A holder that never records an outcome (a bug) must not keep the message forever.
+      if (now() > until) return clearInterval(timer)
       renewing = (async () => {
         // Only while it is still ours: a lease that ran out (a stalled process) may have a new holder.
         if ((await kv.get(key)) !== mine || done) return

@@ -92,7 +92,10 @@ export function wechatRoute({
     const openId = inbound.msg.FromUserName
     const answer = await answerWithinBudget(claim.lease, openId, () => delivery.compose(openId, action.message.text, () => engine.handle(action.message), action.prefix), deadline)
     if (answer === TIMEOUT) return c.text('success')
-    const first = await delivery.firstPage(openId, answer, (task, what) => later(c, task, what))
+    const first = await delivery.firstPage(openId, answer, (task, what) => later(c, task, what)).catch(async (err: unknown) => {
+      await claim.lease.release().catch(() => undefined)
+      throw err
+    })
     // Kept for a retry, which WeChat sends only seconds later; no need to make this reply wait for the write.
     later(c, claim.lease.answered(first), 'caching the answer for retries')
     return reply(first)
