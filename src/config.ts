@@ -59,5 +59,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
     throw new Error(`Invalid configuration: ${issues}`)
   }
+  // Without the AppID an EncodingAESKey cannot check messages, and /wechat would go on believing plain bodies.
+  if (result.data.WECHAT_ENCODING_AES_KEY && !result.data.WECHAT_APP_ID) {
+    throw new Error('Invalid configuration: WECHAT_ENCODING_AES_KEY needs WECHAT_APP_ID (safe and compatible modes check the AppID of every message)')
+  }
   return result.data
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { createMessageCrypto } from '../../src/channels/wechat/crypto.js'
+import { loadConfig } from '../../src/config.js'
 import type { Engine } from '../../src/engine/engine.js'
 import { createApp } from '../../src/http/app.js'
 import { createMemoryStore } from '../../src/store/memory-store.js'
@@ -142,6 +143,13 @@ describe('with an EncodingAESKey configured (safe or compatible mode)', () => {
     const res = await postEncrypted(app, crypto.encrypt(textMessage(user(), '你好', msgId())), { openid: 'o-someone-else' })
     expect(res.status).toBe(403)
     expect(seen).toHaveLength(0)
+  })
+})
+
+describe('configuration', () => {
+  it('refuses an EncodingAESKey without the AppID, instead of quietly believing plain bodies', () => {
+    expect(() => loadConfig({ WECHAT_TOKEN: 't', WECHAT_ENCODING_AES_KEY: AES_KEY })).toThrow(/WECHAT_ENCODING_AES_KEY needs WECHAT_APP_ID/)
+    expect(loadConfig({ WECHAT_TOKEN: 't', WECHAT_ENCODING_AES_KEY: AES_KEY, WECHAT_APP_ID: APP_ID }).WECHAT_APP_ID).toBe(APP_ID)
   })
 })
 
