@@ -1,7 +1,8 @@
 import type { Skill } from '../engine/skill.js'
-import { text } from '../engine/types.js'
-import type { Knowledge } from '../knowledge/knowledge.js'
-import { abstention, composeAnswer, composeFull } from '../rag/answer.js'
+import { ownerKey, text } from '../engine/types.js'
+import { citation, type Knowledge } from '../knowledge/knowledge.js'
+import type { Composer } from '../llm/composer.js'
+import { abstention, composeAnswer, composeFull, reportLine } from '../rag/answer.js'
 import type { Analyzer } from '../rag/analyzer.js'
 import type { Retriever } from '../rag/retriever.js'
 
@@ -9,10 +10,12 @@ export interface PolicyQaDeps {
   knowledge: Knowledge
   analyzer: Analyzer
   retriever: Retriever
+  /** Model mode: the model phrases the answer from the same sections; the extractive answer is the fallback. */
+  model?: Composer
 }
 
 /** Policy questions answered from the knowledge base, citing the section; abstains when unsure. */
-export function createPolicyQaSkill({ knowledge, analyzer, retriever }: PolicyQaDeps): Skill {
+export function createPolicyQaSkill({ knowledge, analyzer, retriever, model }: PolicyQaDeps): Skill {
   return {
     key: 'policy-qa',
     menuLabel: '政策问答（保什么、赔多少、怎么领保单等）',
@@ -21,16 +24,36 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever }: PolicyQa
       ctx.lang === 'en'
         ? [text('Please type your question, for example “What is the indemnity ratio?” or “How do I get the policy online?”')]
         : [text('请直接输入您的问题，例如：“赔付比例是多少？”“保单怎么领取？”')],
-    handle: function answerPolicyQuestion(ctx) {
+    handle: async function answerPolicyQuestion(ctx) {
       // ctx.norm has colloquial, Cantonese and typo wording already rewritten (几时→什么时候, 陪付→赔付).
       const retrieval = retriever.retrieve(ctx.norm, ctx.lang)
+      // Abstention is decided here, before any model call: no cost, no invention.
       if (!retrieval.sections.length) {
         delete ctx.session.lastSectionIds
         return [text(abstention(knowledge, retrieval.outOfScope, ctx.lang))]
       }
       const answer = composeAnswer(knowledge, retrieval, analyzer, retriever, { lang: ctx.lang, question: ctx.norm })
       ctx.session.lastSectionIds = answer.sectionIds
-      return [text(answer.text)]
+      if (!model) return [text(answer.text)]
+      const composed = await model.compose({
+        message: ctx.message,
+        owner: ownerKey(ctx.message),
+        question: ctx.text,
+        norm: ctx.norm,
+        lang: ctx.lang,
+        sections: retrieval.sections,
+        profile: ctx.session.profile,
+      })
+      if (composed.kind === 'decline') {
+        delete ctx.session.lastSectionIds
+        return [text(abstention(knowledge, undefined, ctx.lang))]
+      }
+      // Any failure (timeout, error, empty, guarded out, over the limit): the embedded answer, as without a model.
+      if (composed.kind !== 'answer') return [text(answer.text)]
+      // The model never writes citations: the bot appends the sources the answer drew on, and how to report.
+      const howToReport = reportLine(knowledge, answer.sectionIds, ctx.norm, ctx.lang)
+      const cited = composed.sources.map((id) => citation(knowledge, id))
+      return [text([`${composed.text}\n${[...new Set(cited)].join('\n')}`, howToReport].filter(Boolean).join('\n\n'))]
     },
   }
 }

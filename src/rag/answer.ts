@@ -84,7 +84,7 @@ export function composeAnswer(
  * How to report, added where the answer tells the firm to report or claim: the claims phone (cited) and the
  * guided report in this chat.
  */
-function reportLine(k: Knowledge, ids: string[], question: string, lang: Lang): string | undefined {
+export function reportLine(k: Knowledge, ids: string[], question: string, lang: Lang): string | undefined {
   const claims = k.contacts.claimsHotline
   const phones = claims.phones.join(lang === 'en' ? ', ' : '、')
   const showsPhone = ids.includes(claims.source)
