@@ -29,6 +29,27 @@ export const configSchema = z.object({
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  // Model mode (only read when OPENAI_API_KEY is set); see README "模型模式".
+  /** Overall deadline of a turn's model calls; keep it under WECHAT_REPLY_BUDGET_MS so the passive reply still carries the answer. */
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(3500),
+  /** How long a guarded answer stays cached (shared through the store); 0 turns the cache off. */
+  OPENAI_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(86_400),
+  /** Model calls per user per OPENAI_USER_WINDOW_SECONDS; over it the user gets the embedded answer; 0 = no limit. */
+  OPENAI_USER_LIMIT: z.coerce.number().int().min(0).default(30),
+  OPENAI_USER_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** Tokens of earlier conversation the model sees. */
+  OPENAI_HISTORY_TOKENS: z.coerce.number().int().min(0).default(800),
+  /** Longest answer the provider may return (tokens) and the length the prompt asks for (characters). */
+  OPENAI_MAX_TOKENS: z.coerce.number().int().positive().default(600),
+  OPENAI_ANSWER_CHARS: z.coerce.number().int().positive().default(200),
+  /** Unset: the provider's default (some reasoning models accept no other). */
+  OPENAI_TEMPERATURE: optional.pipe(z.coerce.number().min(0).max(2).optional()),
+  /** Structured extraction in the loss report: functionCalling or jsonMode (never the strict json_schema default). */
+  OPENAI_STRUCTURED_METHOD: z.enum(['functionCalling', 'jsonMode']).default('functionCalling'),
+  /** Failures in a row that open the circuit, and how long it stays open. */
+  OPENAI_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  OPENAI_BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().positive().default(30),
+  PROMPTS_DIR: z.string().default('./prompts'),
   WECHAT_TOKEN: optional,
   WECHAT_APP_ID: optional,
   WECHAT_APP_SECRET: optional,
