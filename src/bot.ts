@@ -21,7 +21,7 @@ import { memoize } from './text/memo.js'
 import { createAnalyzer, type Analyzer } from './rag/analyzer.js'
 import { createRetriever, type Retriever } from './rag/retriever.js'
 import type { Segmenter } from './rag/segmenter.js'
-import type { LossReport, Store } from './store/types.js'
+import type { Store } from './store/types.js'
 
 export interface BotDeps {
   knowledge: Knowledge
@@ -29,8 +29,11 @@ export interface BotDeps {
   store: Store
   logger: Logger
   now?: () => number
-  /** Called once a loss report is stored (queue the manager's notice); the default only logs. */
-  onReportConfirmed?: (report: LossReport) => Promise<boolean>
+  /**
+   * Set when managers are notified (an outbox worker runs): the store queues each report's notice with the report,
+   * and this asks the worker to deliver it now. Unset: reports are stored, nobody is notified.
+   */
+  deliverNotices?: () => void
 }
 
 export interface Bot {
@@ -45,7 +48,7 @@ export interface Bot {
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */
-export function createBot({ knowledge, segmenter, store, logger, now, onReportConfirmed }: BotDeps): Bot {
+export function createBot({ knowledge, segmenter, store, logger, now, deliverNotices }: BotDeps): Bot {
   const analyzer = createAnalyzer({ segmenter, synonymGroups: knowledge.synonyms.groups })
   const retriever = createRetriever(knowledge, analyzer)
   const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
@@ -54,15 +57,9 @@ export function createBot({ knowledge, segmenter, store, logger, now, onReportCo
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`
-  const onConfirmed =
-    onReportConfirmed ??
-    (async (r: LossReport) => {
-      logger.info({ report: r.id, district: r.district }, 'report stored; no notification configured')
-      return false
-    })
 
   const status = createClaimStatusSkill({ knowledge, reports: store.reports })
-  const claim = createClaimSkill({ knowledge, places, reports: store.reports, onConfirmed, logger })
+  const claim = createClaimSkill({ knowledge, places, reports: store.reports, deliverNotices, logger })
   const roster = createRosterSkill({ knowledge, roster: store.roster })
   const eligibility = createEligibilitySkill({ knowledge })
   const payout = createPayoutSkill({ knowledge, reportHint })

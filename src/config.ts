@@ -43,7 +43,7 @@ export const configSchema = z.object({
   OPENAI_MAX_TOKENS: z.coerce.number().int().positive().default(600),
   OPENAI_ANSWER_CHARS: z.coerce.number().int().positive().default(200),
   /** Unset: the provider's default (some reasoning models accept no other). */
-  OPENAI_TEMPERATURE: optional.pipe(z.coerce.number().min(0).max(2).optional()),
+  OPENAI_TEMPERATURE: z.preprocess((v) => (typeof v === 'string' && !v.trim() ? undefined : v), z.coerce.number().min(0).max(2).optional()),
   /** Structured extraction in the loss report: functionCalling or jsonMode (never the strict json_schema default). */
   OPENAI_STRUCTURED_METHOD: z.enum(['functionCalling', 'jsonMode']).default('functionCalling'),
   /** Failures in a row that open the circuit, and how long it stays open. */

@@ -7,8 +7,8 @@ import { createLogger } from './log.js'
 import { createJiebaSegmenter } from './rag/jieba-segmenter.js'
 import { buildStore } from './store/build-store.js'
 import { createOutboxWorker, createWebhookSender, type OutboxWorker } from './notify/outbox-worker.js'
-import { reportNotice } from './notify/report-notice.js'
-import type { LossReport, Store } from './store/types.js'
+import { createNoticeBody } from './notify/report-notice.js'
+import type { Store } from './store/types.js'
 import type { Logger } from 'pino'
 import { createWeChatApi, type WeChatApi } from './channels/wechat/api.js'
 import { createMessageCrypto } from './channels/wechat/crypto.js'
@@ -23,19 +23,15 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
   const outbox = config.NOTIFY_WEBHOOK_URL
     ? createOutboxWorker({
         outbox: store.outbox,
-        send: createWebhookSender(config.NOTIFY_WEBHOOK_URL),
+        send: createWebhookSender(config.NOTIFY_WEBHOOK_URL, { body: createNoticeBody(knowledge, store.reports) }),
         logger,
         // First retry after NOTIFY_RETRY_SECONDS, doubling up to an hour: a long outage delays, never drops.
         backoffMs: (attempts) => Math.min(3600_000, config.NOTIFY_RETRY_SECONDS * 1000 * 2 ** (attempts - 1)),
       })
     : undefined
-  const onReportConfirmed =
-    outbox &&
-    (async (r: LossReport) => {
-      await outbox.enqueue('report-notice', reportNotice(knowledge, r))
-      return true
-    })
-  const bot = createBot({ knowledge, segmenter, store, logger, onReportConfirmed })
+  // The store queues a report's notice with the report (exactly once); this only asks for delivery now.
+  const deliverNotices = outbox && (() => void outbox.drain().catch((err: Error) => logger.warn({ err: err.message }, 'outbox drain failed')))
+  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices })
   return { ...bot, logger, outbox, wechat: buildWeChat(config, store, logger) }
 }
 

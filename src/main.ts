@@ -19,10 +19,23 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
   bot.logger.info({ port: info.port, readyMs: Math.round(performance.now() - startedAt) }, 'tongbao bot ready')
 })
 
+const SHUTDOWN_GRACE_MS = 5_000
+let stopping = false
+
+/**
+ * Stop in dependency order: take no new requests (and let those under way finish, for a few seconds at most),
+ * then stop the outbox worker and wait for a delivery under way to be recorded, and only then close the store —
+ * so nothing writes to a closed store, and no notice is sent but left in the outbox to be sent again.
+ */
 async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
   bot.logger.info({ signal }, 'shutting down')
-  server.close()
-  bot.outbox?.stop()
+  const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref())
+  const closed = new Promise<void>((done) => server.close(() => done()))
+  ;(server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+  await Promise.race([closed, grace])
+  await Promise.race([bot.outbox?.stop(), grace])
   await bot.store.close()
   process.exit(0)
 }

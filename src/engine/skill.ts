@@ -46,4 +46,15 @@ export interface Skill {
    * (even if that skill started a small flow of its own) and this line is added to the answer.
    */
   reminder?(ctx: TurnContext): string
+  /**
+   * Called first on every turn while the user is inside this skill's flow. A reply ends the turn: the stored flow
+   * is out of date (the loss report was filed, but the crash came before the session was saved).
+   */
+  settle?(ctx: TurnContext): Promise<Reply[] | undefined> | Reply[] | undefined
+  /**
+   * The store is down. `inside`: the user's last turn on this instance ended inside this skill's flow. Return
+   * what to say instead of an answer (the flow cannot be saved now, and what to do), or undefined to answer as
+   * usual; asked with inside=false too, so a form-only message ("确认") is caught even where the user is unknown.
+   */
+  storeDown?(ctx: TurnContext, inside: boolean): string | undefined
 }

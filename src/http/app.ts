@@ -7,6 +7,7 @@ import { wechatRoute } from '../channels/wechat/route.js'
 import { capBody } from './body-limit.js'
 import { chatRoute } from './chat/route.js'
 import { HttpError } from './errors.js'
+import type { ModelHealth } from '../llm/mode.js'
 
 export interface AppDeps {
   engine: Engine
@@ -17,17 +18,21 @@ export interface AppDeps {
   maxBodyBytes?: number
   /** Mounts /wechat when given (WECHAT_TOKEN set). */
   wechat?: Omit<WeChatRouteOptions, 'engine' | 'store' | 'logger' | 'maxTextLength'>
+  /** Model mode, when on: /healthz says so and shows the circuit breaker. */
+  model?: { health(): ModelHealth }
 }
 
 /** Build the HTTP app over Fetch Request/Response only, so Node and Workers share it. */
-export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes = 16 * 1024, wechat }: AppDeps): Hono {
+export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes = 16 * 1024, wechat, model }: AppDeps): Hono {
   const app = new Hono()
 
   app.use('*', capBody({ maxBytes: maxBodyBytes }))
 
   app.get('/healthz', async function healthz(c) {
     const storeHealth = await store.health()
-    return c.json({ status: storeHealth === 'ok' ? 'ok' : 'degraded', store: storeHealth }, 200)
+    // An open circuit is not "degraded": every answer still goes out, from the embedded mode.
+    const modelHealth = model ? { model: 'on', modelName: model.health().model, circuit: model.health().circuit } : { model: 'off' }
+    return c.json({ status: storeHealth === 'ok' ? 'ok' : 'degraded', store: storeHealth, ...modelHealth }, 200)
   })
 
   app.route('/api/chat', chatRoute({ engine, maxTextLength }))

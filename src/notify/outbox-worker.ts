@@ -19,7 +19,11 @@ export interface OutboxWorker {
   /** Attempt every due item once; returns how many were delivered. */
   drain(): Promise<number>
   start(intervalMs: number): void
-  stop(): void
+  /**
+   * Stop for good: no new attempts, and the one under way finishes (its item removed or rescheduled) before this
+   * resolves — call it before closing the store, so no delivery is left unrecorded and sent again after a restart.
+   */
+  stop(): Promise<void>
 }
 
 const defaultBackoff = (attempts: number) => Math.min(60 * 60_000, 5_000 * 2 ** (attempts - 1))
@@ -28,6 +32,9 @@ const defaultBackoff = (attempts: number) => Math.min(60 * 60_000, 5_000 * 2 ** 
 export function createOutboxWorker({ outbox, send, logger, now = Date.now, backoffMs = defaultBackoff, batch = 20 }: OutboxWorkerOptions): OutboxWorker {
   let timer: ReturnType<typeof setInterval> | undefined
   let running: Promise<number> | undefined
+  let stopped = false
+  // Asked to drain while a drain runs: it may have listed the due items before the new one arrived; go again.
+  let again = false
 
   async function attempt(item: OutboxItem): Promise<boolean> {
     try {
@@ -46,7 +53,13 @@ export function createOutboxWorker({ outbox, send, logger, now = Date.now, backo
 
   async function drainOnce(): Promise<number> {
     let delivered = 0
-    for (const item of await outbox.due(now(), batch)) if (await attempt(item)) delivered++
+    do {
+      again = false
+      for (const item of await outbox.due(now(), batch)) {
+        if (stopped) break
+        if (await attempt(item)) delivered++
+      }
+    } while (again && !stopped)
     return delivered
   }
 
@@ -59,35 +72,53 @@ export function createOutboxWorker({ outbox, send, logger, now = Date.now, backo
       return item
     },
     drain() {
+      if (stopped) return Promise.resolve(0)
+      if (running) again = true
       // One drain at a time in this process, so an item is not sent twice concurrently.
       running ??= drainOnce().finally(() => (running = undefined))
       return running
     },
     start(intervalMs) {
+      if (stopped) return
       timer ??= setInterval(() => void worker.drain().catch((err: Error) => logger.warn({ err: err.message }, 'outbox drain failed')), intervalMs)
       timer.unref?.()
     },
-    stop() {
+    async stop() {
+      stopped = true
       if (timer) clearInterval(timer)
       timer = undefined
+      await running?.catch(() => undefined)
     },
   }
   return worker
 }
 
-/** POST the payload as JSON; non-2xx, a network error, or a WeCom errcode ≠ 0 counts as a failure. */
-export function createWebhookSender(url: string, { timeoutMs = 5_000, fetchImpl = fetch }: { timeoutMs?: number; fetchImpl?: typeof fetch } = {}): Sender {
+export interface WebhookSenderOptions {
+  timeoutMs?: number
+  fetchImpl?: typeof fetch
+  /** The JSON body for an item; default its payload. */
+  body?: (item: OutboxItem) => Promise<unknown> | unknown
+}
+
+/** Header carrying the item's id, the same on every attempt and after restarts: a receiver drops repeats by it. */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key'
+
+/**
+ * POST the item as JSON; non-2xx, a network error, or a WeCom errcode ≠ 0 counts as a failure. Delivery is at
+ * least once (a crash between a send and its removal sends again), so every request carries Idempotency-Key.
+ */
+export function createWebhookSender(url: string, { timeoutMs = 5_000, fetchImpl = fetch, body = (item) => item.payload }: WebhookSenderOptions = {}): Sender {
   return async function sendWebhook(item) {
     const res = await fetchImpl(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(item.payload),
+      headers: { 'content-type': 'application/json', [IDEMPOTENCY_HEADER]: item.id },
+      body: JSON.stringify(await body(item)),
       signal: AbortSignal.timeout(timeoutMs),
     })
-    const body = await res.text()
+    const answer = await res.text()
     if (!res.ok) throw new Error(`webhook answered ${res.status}`)
     try {
-      const json = JSON.parse(body) as { errcode?: number; errmsg?: string }
+      const json = JSON.parse(answer) as { errcode?: number; errmsg?: string }
       if (typeof json.errcode === 'number' && json.errcode !== 0) throw new Error(`webhook errcode ${json.errcode} ${json.errmsg ?? ''}`)
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err

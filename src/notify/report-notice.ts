@@ -1,5 +1,5 @@
 import type { Knowledge } from '../knowledge/knowledge.js'
-import type { LossReport } from '../store/types.js'
+import { REPORT_NOTICE, type LossReport, type OutboxItem, type ReportStore } from '../store/types.js'
 import { maskPhone } from '../text/mask.js'
 
 /** A WeCom group-robot text message (also fine for any JSON webhook) announcing a new loss report. */
@@ -30,4 +30,18 @@ export function reportNotice(k: Knowledge, r: LossReport): WebhookTextMessage {
     .filter((g) => g.districts.includes(r.district))
     .flatMap((g) => g.managers.flatMap((m) => m.phones.filter((p) => /^1\d{10}$/.test(p))))
   return { msgtype: 'text', text: { content: lines.join('\n'), ...(mobiles.length ? { mentioned_mobile_list: mobiles } : {}) } }
+}
+
+/**
+ * The webhook body of an outbox item. A report's notice is queued as just its number (the store queues it in the
+ * same step as the report) and written out here from the stored report; other items carry their body.
+ */
+export function createNoticeBody(k: Knowledge, reports: ReportStore) {
+  return async function noticeBody(item: OutboxItem): Promise<unknown> {
+    const reportId = item.kind === REPORT_NOTICE ? (item.payload as { reportId?: unknown }).reportId : undefined
+    if (typeof reportId !== 'string') return item.payload
+    const r = await reports.get(reportId)
+    if (!r) throw new Error(`report ${reportId} not found`)
+    return reportNotice(k, r)
+  }
 }

@@ -1,15 +1,17 @@
 import type { Logger } from 'pino'
 import type { Skill, TurnContext } from '../../engine/skill.js'
-import { ownerKey, text, type FlowState, type Reply } from '../../engine/types.js'
+import { text, type FlowState, type Reply } from '../../engine/types.js'
 import type { Knowledge } from '../../knowledge/knowledge.js'
-import { chinaDay } from '../../policy/dates.js'
 import type { PlaceResolver } from '../../policy/places.js'
-import type { LossReport, ReportStore } from '../../store/types.js'
+import type { ReportStore } from '../../store/types.js'
 import { asksQuestion, isWaiting, parseConfirmation } from '../../policy/contact-fields.js'
-import { looksLikeQuestion, managersOf } from '../shared.js'
+import { looksLikeQuestion } from '../shared.js'
 import { extractFacts, rememberedFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
+import { createSubmitter, newSubmissionKey } from './submit.js'
 import { claimFlags, indemnityLine, summaryLines } from './summary.js'
+
+export { chinaDate } from './submit.js'
 
 export const CLAIM_FLOW = 'claim'
 /** Bump when ClaimData changes shape; an old draft then restarts politely instead of breaking. */
@@ -43,11 +45,15 @@ const EN_NOTE = 'The form below is in Chinese. You can answer in English: names 
 // Free-text answers are taken whole; scanning them for other facts would misread a company or buyer name.
 // The buyer's name is scanned only when the answer states more than the name ("德国的Gamma公司，欠12万美元").
 const FREE_TEXT = new Set<SlotKey>(['company', 'contactName', 'description', 'issuingBank', 'creditCode', 'phone', 'policyNo'])
+// With the store down and the user unknown to this instance, these still can only be a form's last step.
+const SUBMIT_WORD = /^(?:确认|确认无误|确认提交|确定提交|提交|可以提交|马上提交|现在提交|confirm|submit)[。.!！]*$/i
 
 interface ClaimData {
   slots: ClaimSlots
   history: SlotKey[]
   paused?: string
+  /** Drawn when the draft first reaches the confirm step; the store files one report per key (see submit.ts). */
+  submission?: string
   [k: string]: unknown
 }
 
@@ -55,14 +61,15 @@ export interface ClaimDeps {
   knowledge: Knowledge
   places: PlaceResolver
   reports: ReportStore
-  /** Queue the manager's notice; resolves true when a notice was queued. */
-  onConfirmed: (report: LossReport) => Promise<boolean>
+  /** Set when managers are notified: the store queues the notice with the report; this delivers it now. */
+  deliverNotices?: () => void
   logger: Logger
 }
 
 /** The guided loss report: one question at a time, several facts per message, corrections, cancel, resume, confirm. */
-export function createClaimSkill({ knowledge, places, reports, onConfirmed, logger }: ClaimDeps): Skill {
+export function createClaimSkill({ knowledge, places, reports, deliverNotices, logger }: ClaimDeps): Skill {
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
+  const filing = createSubmitter({ knowledge, reports, deliverNotices, logger })
   const deps = (ctx: TurnContext): FieldDeps => ({ knowledge, places, now: ctx.now })
   const data = (flow: FlowState) => flow.data as ClaimData
 
@@ -92,6 +99,8 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
   function advance(ctx: TurnContext, d: ClaimData, lead: string[] = []): Reply[] {
     const key = nextKey(d.slots)
     ctx.session.flow!.step = key ?? 'confirm'
+    // Saved with the session before the user can say "确认": every confirm of this draft carries the same key.
+    if (!key) d.submission ??= newSubmissionKey()
     return [text([...lead, key ? prompt(ctx, key, d.slots) : summary(ctx, d.slots)].join('\n'))]
   }
 
@@ -142,36 +151,10 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     return advance(ctx, d, [...lead, ...newFlags([], d.slots)])
   }
 
-  async function submit(ctx: TurnContext, d: ClaimData): Promise<Reply[]> {
-    const s = d.slots
-    const day = chinaDate(ctx.now)
-    const seq = await reports.nextSequence(day)
-    const report: LossReport = {
-      id: `BS${day}-${String(seq).padStart(4, '0')}`,
-      userId: ownerKey(ctx.message),
-      channel: ctx.message.channel,
-      district: s.district!,
-      status: 'received',
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-      fields: { ...s, summary: summaryLines(deps(ctx), s), indemnity: indemnityLine(knowledge, s) },
-      flags: claimFlags(knowledge, s),
-    }
-    await reports.save(report)
-    delete ctx.session.flow
-    ctx.session.profile.district = s.district
-    let notified = false
-    try {
-      notified = await onConfirmed(report)
-    } catch (err) {
-      // The report is stored; the user still gets a number and the manager's phone.
-      logger.error({ err: (err as Error).message, report: report.id }, 'could not queue the report notice')
-    }
-    const manager = `${report.district}的客户经理（${managersOf(knowledge, report.district)}）`
-    const next = notified ? `我们已通知${manager}，会尽快与您联系。` : `请同时联系${manager}，告知报案编号。`
-    return [
-      text(`报损已受理，报案编号：${report.id}\n${next}\n理赔服务电话：${claimsPhone}\n查询进度请回复“我的报案”或“查询报案 ${report.id}”。`),
-    ]
+  function submit(ctx: TurnContext, d: ClaimData): Promise<Reply[]> {
+    // A draft that reached the confirm step before submission keys existed gets one now.
+    d.submission ??= newSubmissionKey()
+    return filing.submit(ctx, d.slots, d.submission, deps(ctx))
   }
 
   function correct(ctx: TurnContext, d: ClaimData, key: SlotKey, value: string): Reply[] {
@@ -227,6 +210,13 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
     detect: wantsToStart,
     start,
     handle: (ctx) => (wantsToStart(ctx) ? start(ctx) : aside(ctx)),
+    async settle(ctx) {
+      const d = data(ctx.session.flow!)
+      return d.submission ? filing.alreadyFiled(ctx, d.submission) : undefined
+    },
+    storeDown(ctx, inside) {
+      return inside || SUBMIT_WORD.test(ctx.text.trim()) ? filing.storeDownText : undefined
+    },
     reminder(ctx) {
       const flow = ctx.session.flow
       const step = flow?.step
@@ -257,6 +247,7 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
         if (CONTINUE.test(t)) {
           flow.step = d.paused ?? nextKey(d.slots) ?? 'confirm'
           delete d.paused
+          if (flow.step === 'confirm') d.submission ??= newSubmissionKey()
           return flow.step === 'confirm' ? [text(summary(ctx, d.slots))] : [text(`好的，我们接着填。\n${prompt(ctx, flow.step as SlotKey, d.slots)}`)]
         }
         return undefined
@@ -327,7 +318,3 @@ export function createClaimSkill({ knowledge, places, reports, onConfirmed, logg
   }
 }
 
-/** YYYYMMDD in China time, for report numbers. */
-export function chinaDate(epochMs: number): string {
-  return chinaDay(epochMs).replace(/-/g, '')
-}
