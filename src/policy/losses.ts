@@ -133,6 +133,8 @@ const MENTIONS: Array<[RegExp, Builder]> = [
 
 function findMentions(f: string, original: string): Mention[] {
   const accepted: Mention[] = []
+  // Characters already inside an accepted mention: an overlap check that stays linear with many mentions.
+  const taken = new Uint8Array(f.length)
   for (const [re, build] of MENTIONS) {
     re.lastIndex = 0
     for (let m = re.exec(f); m; m = re.exec(f)) {
@@ -142,9 +144,12 @@ function findMentions(f: string, original: string): Mention[] {
       }
       const start = m.index
       const end = start + m[0].length
-      if (accepted.some((a) => start < a.end && end > a.start)) continue
+      if (taken.subarray(start, end).includes(1)) continue
       const built = build(m, original)
-      if (built) accepted.push({ start, end, ...built })
+      if (built) {
+        accepted.push({ start, end, ...built })
+        taken.fill(1, start, end)
+      }
     }
   }
   return accepted.sort((a, b) => a.start - b.start)
@@ -160,27 +165,58 @@ const NOT_LOSS_AFTER = /^\s*(?:的赔偿|的赔款|赔款|的限额|的上限|�
 const CLAUSE_END = /[，。；;！!？?\n]|,(?!\d{3})/g
 const ADDITIVE = /^(?:那|那么|对了|哦|噢|嗯|另外|and|also|oh)?[\s,，]*(?:还有|另外还有|另外|另|又有?|再加上?|加上|此外|也有|and also|also|plus|another|one more)/
 
-function clauseAround(f: string, start: number, end: number): { from: number; to: number } {
-  let from = 0
-  let to = f.length
+/** Where each clause ends (the separators' positions), found once per message. */
+function clauseEnds(f: string): number[] {
+  const ends: number[] = []
   CLAUSE_END.lastIndex = 0
-  for (let m = CLAUSE_END.exec(f); m; m = CLAUSE_END.exec(f)) {
-    if (m.index < start) from = m.index + 1
-    else if (m.index >= end) {
-      to = m.index
-      break
-    }
-  }
-  return { from, to }
+  for (let m = CLAUSE_END.exec(f); m; m = CLAUSE_END.exec(f)) ends.push(m.index)
+  return ends
 }
+
+/** The clause around [start, end): from after the last separator before it to the first one at or after its end. */
+function clauseAround(f: string, ends: number[], start: number, end: number): { from: number; to: number } {
+  // Binary searches, so many amounts in a long message cost n log n, not n².
+  const before = lastBelow(ends, start)
+  let lo = 0
+  let hi = ends.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (ends[mid]! >= end) hi = mid
+    else lo = mid + 1
+  }
+  return { from: before < 0 ? 0 : ends[before]! + 1, to: lo < ends.length ? ends[lo]! : f.length }
+}
+
+function lastBelow(xs: number[], v: number): number {
+  let lo = 0
+  let hi = xs.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (xs[mid]! < v) lo = mid + 1
+    else hi = mid
+  }
+  return lo - 1
+}
+
+/** Longest text NOT_LOSS_BEFORE can match ("paid out of  "), with room for spaces: the look-back is bounded. */
+const NOT_LOSS_LOOKBACK = 32
 
 /** Amounts in the message that are losses (not the firm's exports, not a limit or a payout). */
 function lossAmounts(f: string, spans: MoneySpan[]): MoneySpan[] {
+  const ends = clauseEnds(f)
+  // Several amounts in one clause: the clause's words are read once.
+  const exportClause = new Map<number, boolean>()
   return spans.filter((a) => {
-    const { from, to } = clauseAround(f, a.start, a.end)
-    const clause = f.slice(from, to)
-    if (EXPORT_WORDS.test(clause) && !LOSS_WORDS.test(clause)) return false
-    if (NOT_LOSS_BEFORE.test(f.slice(from, a.start)) || NOT_LOSS_AFTER.test(f.slice(a.end, to))) return false
+    const { from, to } = clauseAround(f, ends, a.start, a.end)
+    let exports = exportClause.get(from)
+    if (exports === undefined) {
+      const clause = f.slice(from, to)
+      exports = EXPORT_WORDS.test(clause) && !LOSS_WORDS.test(clause)
+      exportClause.set(from, exports)
+    }
+    if (exports) return false
+    const lead = f.slice(Math.max(from, a.start - NOT_LOSS_LOOKBACK), a.start)
+    if (NOT_LOSS_BEFORE.test(lead) || NOT_LOSS_AFTER.test(f.slice(a.end, to))) return false
     return true
   })
 }

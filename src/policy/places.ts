@@ -107,10 +107,18 @@ export function createPlaceResolver(streetsFile: unknown, managerDistricts: read
     : undefined
   const latinEntry = new Map(latin.map((e) => [e.token, e]))
 
+  const longestToken = Math.max(...entries.map((e) => e.token.length))
+  const longestBlock = Math.max(...NOT_PLACES.map((w) => w.length))
+
   function resolve(text: string): PlaceMatch | undefined {
-    const blocked: Array<[number, number]> = []
+    // Blocked spans by where they start: a match looks back only as far as the longest blocking word.
+    const blockedAt = new Map<number, number[]>()
     for (const w of NOT_PLACES) {
-      for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) blocked.push([i, i + w.length])
+      for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) push(blockedAt, i, i + w.length)
+    }
+    const isBlocked = (start: number, end: number): boolean => {
+      for (let s = Math.max(0, end - longestBlock); s <= start; s++) if (blockedAt.get(s)?.some((e) => end <= e)) return true
+      return false
     }
     const found: Candidate[] = []
     if (LATIN && /[a-z]/.test(text)) {
@@ -121,22 +129,35 @@ export function createPlaceResolver(streetsFile: unknown, managerDistricts: read
     for (const entry of hanzi) {
       for (let i = text.indexOf(entry.token); i >= 0; i = text.indexOf(entry.token, i + 1)) {
         const end = i + entry.token.length
-        if (blocked.some(([s, e]) => s <= i && end <= e)) continue
-        const suffix = entry.via === 'street' ? (STREET_SUFFIX.exec(text.slice(end))?.[0].length ?? 0) : 0
+        if (blockedAt.size && isBlocked(i, end)) continue
+        const suffix = entry.via === 'street' ? (STREET_SUFFIX.exec(text.slice(end, end + 2))?.[0].length ?? 0) : 0
         found.push({ entry, start: i, end: end + suffix })
       }
     }
     // Longest match: 沙头 inside 沙头角 (盐田区) or 光明 inside 光明区 does not count on its own.
     const len = (c: Candidate): number => c.entry.token.length
-    const standing = found.filter(
-      (c) => !found.some((o) => o !== c && len(o) > len(c) && o.start <= c.start && c.start + len(c) <= o.start + len(o)),
-    )
+    // Only a candidate starting at most one token's length earlier can contain another: a bounded look-back.
+    const byStart = new Map<number, Candidate[]>()
+    for (const c of found) push(byStart, c.start, c)
+    const contained = (c: Candidate): boolean => {
+      for (let s = Math.max(0, c.start - longestToken); s <= c.start; s++) {
+        if (byStart.get(s)?.some((o) => o !== c && len(o) > len(c) && c.start + len(c) <= o.start + len(o))) return true
+      }
+      return false
+    }
+    const standing = found.filter((c) => !contained(c))
     // A district named outright beats a street mentioned elsewhere; then the longer name; then the earlier one.
     const tier = (c: Candidate): number => (c.entry.via === 'street' ? 1 : 0)
     standing.sort((a, b) => tier(a) - tier(b) || len(b) - len(a) || a.start - b.start)
     const best = standing[0]
     if (!best) return undefined
     return { district: best.entry.district, via: best.entry.via, matched: text.slice(best.start, best.end) }
+  }
+
+  function push<T>(map: Map<number, T[]>, at: number, value: T): void {
+    const list = map.get(at)
+    if (list) list.push(value)
+    else map.set(at, [value])
   }
 
   const englishNames = new Map(file.districts.map((d) => [d.name, d.en]))
