@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
+import type { PuppetModuleName, Wechaty } from 'wechaty'
 import { createBot, type Bot } from './bot.js'
 import type { Config } from './config.js'
 import { segmenterWords } from './knowledge/knowledge.js'
@@ -33,6 +35,21 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
   const deliverNotices = outbox && (() => void outbox.drain().catch((err: Error) => logger.warn({ err: err.message }, 'outbox drain failed')))
   const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices })
   return { ...bot, logger, outbox, wechat: buildWeChat(config, store, logger) }
+}
+
+/**
+ * The wechaty client for `npm run wechaty`: the puppet named by WECHATY_PUPPET (with WECHATY_PUPPET_TOKEN for
+ * service puppets). The login is kept in DATA_DIR/wechaty.memory-card.json so a restart can log in again without
+ * a new scan. wechaty is loaded here, on demand, so the HTTP server never loads it.
+ */
+export async function buildWechaty(config: Config): Promise<Wechaty> {
+  const { WechatyBuilder } = await import('wechaty')
+  mkdirSync(resolve(config.DATA_DIR), { recursive: true })
+  return WechatyBuilder.build({
+    name: resolve(config.DATA_DIR, 'wechaty'),
+    puppet: config.WECHATY_PUPPET as PuppetModuleName,
+    puppetOptions: config.WECHATY_PUPPET_TOKEN ? { token: config.WECHATY_PUPPET_TOKEN } : {},
+  })
 }
 
 export type WeChatDeps = NonNullable<AppDeps['wechat']> & { api?: WeChatApi }
