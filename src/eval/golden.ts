@@ -24,6 +24,8 @@ export interface GoldenResult {
   cited: string[]
   ok: boolean
   why?: string
+  /** Time to answer the question itself (earlier turns not counted), in milliseconds. */
+  ms: number
 }
 
 /** Every *.json under the golden directory, concatenated. */
@@ -49,10 +51,12 @@ export async function runGolden(bot: Bot, items: GoldenItem[]): Promise<GoldenRe
   for (const item of items) {
     const userId = `golden-${n++}`
     for (const t of item.before) await bot.engine.handle({ channel: 'cli', userId, text: t })
+    const started = performance.now()
     const replies = await bot.engine.handle({ channel: 'cli', userId, text: item.q })
+    const ms = performance.now() - started
     const answer = replies.map((r) => r.text).join('\n')
     const cited = citedSections(bot, answer)
-    results.push({ item, answer, cited, ...judge(item, answer, cited) })
+    results.push({ item, answer, cited, ms, ...judge(item, answer, cited) })
   }
   return results
 }
@@ -97,4 +101,11 @@ export function summarize(results: GoldenResult[]): { accuracy: number; byCatego
   }
   const ok = results.filter((r) => r.ok).length
   return { accuracy: results.length ? ok / results.length : 0, byCategory, byKind }
+}
+
+/** The p-th percentile (0–100) of the answer times, nearest rank. */
+export function percentile(results: readonly GoldenResult[], p: number): number {
+  const sorted = results.map((r) => r.ms).sort((a, b) => a - b)
+  if (!sorted.length) return 0
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
 }
