@@ -16,6 +16,7 @@ import { createPayoutSkill } from './flows/payout.js'
 import { createRosterSkill } from './flows/roster.js'
 import { createMoreDetailSkill, createOffTopicSkill, createPolicyQaSkill } from './flows/policy-qa.js'
 import type { Knowledge } from './knowledge/knowledge.js'
+import { createModelMode, type ModelMode, type ModelSetup } from './llm/mode.js'
 import { createPlaceResolver, type PlaceResolver } from './policy/places.js'
 import { memoize } from './text/memo.js'
 import { createAnalyzer, type Analyzer } from './rag/analyzer.js'
@@ -34,6 +35,8 @@ export interface BotDeps {
    * and this asks the worker to deliver it now. Unset: reports are stored, nobody is notified.
    */
   deliverNotices?: () => void
+  /** Model mode (OPENAI_API_KEY set): the model phrases free-form answers. Without it the bot is fully embedded. */
+  model?: ModelSetup
 }
 
 export interface Bot {
@@ -45,16 +48,19 @@ export interface Bot {
   store: Store
   /** Every skill in routing order, Q&A last: for tests and the benchmark's worst-input report. */
   skills: Skill[]
+  /** Set in model mode: counters, health, the composer. */
+  model?: ModelMode
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */
-export function createBot({ knowledge, segmenter, store, logger, now, deliverNotices }: BotDeps): Bot {
+export function createBot({ knowledge, segmenter, store, logger, now, deliverNotices, model }: BotDeps): Bot {
   const analyzer = createAnalyzer({ segmenter, synonymGroups: knowledge.synonyms.groups })
   const retriever = createRetriever(knowledge, analyzer)
   const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
-  const qa = createPolicyQaSkill({ knowledge, analyzer, retriever })
+  const modelMode = model ? createModelMode(model, { knowledge, kv: store.kv, logger, now }) : undefined
+  const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`
 
@@ -87,6 +93,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
 
   // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.
   const observe = createFactsObserver({ knowledge, places })
-  const engine = createEngine({ store, skills, otherwise: qa, logger, now, observe })
-  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa] }
+  const core = createEngine({ store, skills, otherwise: qa, logger, now, observe })
+  // Model mode frames each turn: one deadline for all its model calls, and the conversation for the next turn.
+  const engine = modelMode ? modelMode.wrap(core) : core
+  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa], model: modelMode }
 }

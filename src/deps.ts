@@ -15,6 +15,9 @@ import type { Logger } from 'pino'
 import { createWeChatApi, type WeChatApi } from './channels/wechat/api.js'
 import { createMessageCrypto } from './channels/wechat/crypto.js'
 import type { AppDeps } from './http/app.js'
+import { createChatModel } from './llm/client.js'
+import { loadPromptsDir } from './llm/load-prompts-node.js'
+import type { ModelSetup } from './llm/mode.js'
 
 /** The one place that turns configuration into clients (Node runtime). Nothing connects at import time. */
 export async function buildNodeBot(config: Config, overrides: { store?: Store } = {}): Promise<Bot & { logger: ReturnType<typeof createLogger>; outbox?: OutboxWorker; wechat?: WeChatDeps }> {
@@ -33,8 +36,41 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
     : undefined
   // The store queues a report's notice with the report (exactly once); this only asks for delivery now.
   const deliverNotices = outbox && (() => void outbox.drain().catch((err: Error) => logger.warn({ err: err.message }, 'outbox drain failed')))
-  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices })
+  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model: buildModel(config) })
   return { ...bot, logger, outbox, wechat: buildWeChat(config, store, logger) }
+}
+
+/**
+ * Model mode when OPENAI_API_KEY is set: the chat model for the configured OpenAI-compatible endpoint and the
+ * prompts, checked now (a missing placeholder stops start-up with the file's name). No key: undefined, no model.
+ */
+export function buildModel(config: Config): ModelSetup | undefined {
+  if (!config.OPENAI_API_KEY) return undefined
+  const prompts = loadPromptsDir(resolve(config.PROMPTS_DIR))
+  const chat = createChatModel({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    maxTokens: config.OPENAI_MAX_TOKENS,
+    temperature: config.OPENAI_TEMPERATURE,
+  })
+  return {
+    chat,
+    prompts,
+    settings: {
+      modelName: config.OPENAI_MODEL,
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      cacheTtlSeconds: config.OPENAI_CACHE_TTL_SECONDS,
+      userLimit: config.OPENAI_USER_LIMIT,
+      userWindowSeconds: config.OPENAI_USER_WINDOW_SECONDS,
+      historyTokens: config.OPENAI_HISTORY_TOKENS,
+      maxChars: config.OPENAI_ANSWER_CHARS,
+      structuredMethod: config.OPENAI_STRUCTURED_METHOD,
+      breakerFailures: config.OPENAI_BREAKER_FAILURES,
+      breakerCooldownMs: config.OPENAI_BREAKER_COOLDOWN_SECONDS * 1000,
+    },
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ const bot = await buildNodeBot(config).catch((err: Error) => {
   console.error(err.message)
   process.exit(1)
 })
-const app = createApp({ engine: bot.engine, store: bot.store, logger: bot.logger, maxTextLength: config.MAX_TEXT_LENGTH, wechat: bot.wechat })
+const app = createApp({ engine: bot.engine, store: bot.store, logger: bot.logger, maxTextLength: config.MAX_TEXT_LENGTH, wechat: bot.wechat, model: bot.model })
 
 // Deliver queued notices now (left over from before a restart) and keep retrying the ones that fail.
 bot.outbox?.start(config.NOTIFY_RETRY_SECONDS * 1000)
