@@ -26,6 +26,8 @@ export interface Engine {
 }
 
 const STORE_DOWN = '系统暂时无法保存对话，这一步请稍后再试。政策问题、客户经理查询可以照常提问。'
+/** Users remembered as being inside a form, for the store-down path (most recent last). */
+const MAX_FORM_MARKS = 10_000
 const NO_MEMORY = '（系统暂时记不住上下文，回答时请把情况在一句话里说全。）'
 const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，请重新开始。'
 /** A follow-up refers to the last answer only for this long. */
@@ -39,12 +41,28 @@ const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
 export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe }: EngineOptions): Engine {
   const byKey = new Map(skills.map((s) => [s.key, s]))
+  /*
+   * Which users' last turn on this instance ended inside a form (owner key → the form's skill). When the store is
+   * down, their session cannot be read, and "确认" or "德国" would otherwise be answered from a blank session by
+   * retrieval; with the mark they are told the form cannot be saved now. Bounded, in this process only.
+   */
+  const formMarks = new Map<string, string>()
+  function markForm(owner: string, session: Session | undefined): void {
+    formMarks.delete(owner)
+    const flow = session?.flow
+    if (!flow || !byKey.get(flow.name)?.storeDown) return
+    formMarks.set(owner, flow.name)
+    if (formMarks.size > MAX_FORM_MARKS) formMarks.delete(formMarks.keys().next().value!)
+  }
 
   async function turn(ctx: TurnContext): Promise<Reply[]> {
     observe?.(ctx)
     const flow = ctx.session.flow
     if (!flow) return route(ctx)
     const owner = byKey.get(flow.name)
+    // The stored flow may be out of date (a report filed before a crash lost the session): its skill says so first.
+    const settled = owner?.settle && owner.flowVersion === flow.v ? await owner.settle(ctx) : undefined
+    if (settled) return settled
     if (!owner?.resume || owner.flowVersion !== flow.v) {
       delete ctx.session.flow
       return [text(FLOW_RESET), ...(await route(ctx))]
@@ -165,12 +183,21 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   /**
    * The store is down: answer what needs no memory (policy Q&A, routing, rules) from a blank session.
    * Anything that would start or continue a multi-turn flow, or read stored data, says it is unavailable.
+   * A user known to be inside a form (`inForm`: the session read before the failure, or this instance's mark) is
+   * told the form cannot be saved now and what to do; a question of theirs is still answered, with that note.
    */
-  async function statelessTurn(message: InboundMessage, t: number): Promise<Reply[]> {
+  async function statelessTurn(message: InboundMessage, t: number, inForm: string | undefined): Promise<Reply[]> {
     const session = newSession(ownerKey(message), t)
     const ctx = context(message, session, t)
+    const form = inForm ? byKey.get(inForm) : undefined
+    const formNote = form?.storeDown?.(ctx, true)
+    if (formNote && !looksLikeQuestion(ctx.norm)) return [text(formNote)]
+    // A message that only makes sense inside a form ("确认"), from a user this instance does not know.
+    const formOnly = formNote ? undefined : skills.map((s) => s.storeDown?.(ctx, false)).find((note) => note !== undefined)
+    if (formOnly) return [text(formOnly)]
     try {
       const replies = await turn(ctx)
+      if (formNote) return [...replies, text(`（${formNote}）`)]
       if (!session.flow) return replies
       // A form cannot run without memory; a one-question follow-up still helps if the user says it all at once.
       if (byKey.get(session.flow.name)?.reminder) return [text(STORE_DOWN)]
@@ -184,9 +211,13 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   return {
     handle: async function handleMessage(message) {
       const t = message.receivedAt ?? now()
+      const owner = ownerKey(message)
+      // The flow the user was in, once the session is read: if saving it fails, the store-down answer knows.
+      let readFlow: string | undefined
+      let turned: Session | undefined
       try {
-        const owner = ownerKey(message)
-        return await runTurn(store, owner, async (stored) => {
+        const replies = await runTurn(store, owner, async (stored) => {
+          readFlow = stored?.flow?.name
           const session = stored && stored.v === SESSION_VERSION ? stored : newSession(owner, t)
           const ctx = context(message, session, t)
           if (logger.isLevelEnabled('debug')) {
@@ -194,12 +225,15 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
           }
           const replies = await turn(ctx)
           session.updatedAt = t
+          turned = session
           return { session, result: replies }
         })
+        markForm(owner, turned)
+        return replies
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err
         logger.warn({ err: err.message, channel: message.channel }, 'store unavailable; answering without the session')
-        return statelessTurn(message, t)
+        return statelessTurn(message, t, readFlow ?? formMarks.get(owner))
       }
     },
   }
