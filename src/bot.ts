@@ -3,6 +3,7 @@ import { createEngine, type Engine } from './engine/engine.js'
 import type { Skill } from './engine/skill.js'
 import { createAlternativesSkill } from './flows/alternatives.js'
 import { createClaimSkill } from './flows/claim/claim-skill.js'
+import { createModelFacts } from './flows/claim/model-extract.js'
 import { createClaimStatusSkill } from './flows/claim/status-skill.js'
 import { createContactsSkill } from './flows/contacts.js'
 import { createCoverageSkill } from './flows/coverage.js'
@@ -65,7 +66,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`
 
   const status = createClaimStatusSkill({ knowledge, reports: store.reports })
-  const claim = createClaimSkill({ knowledge, places, reports: store.reports, deliverNotices, logger })
+  const modelFacts = modelMode && createModelFacts({ extractor: modelMode.extractor, knowledge, places })
+  const claim = createClaimSkill({ knowledge, places, reports: store.reports, deliverNotices, logger, modelFacts })
   const roster = createRosterSkill({ knowledge, roster: store.roster })
   const eligibility = createEligibilitySkill({ knowledge })
   const payout = createPayoutSkill({ knowledge, reportHint })

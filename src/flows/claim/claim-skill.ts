@@ -9,6 +9,7 @@ import { looksLikeQuestion } from '../shared.js'
 import { extractFacts, rememberedFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
 import { createSubmitter, newSubmissionKey } from './submit.js'
+import type { ModelFacts } from './model-extract.js'
 import { claimFlags, indemnityLine, summaryLines } from './summary.js'
 
 export { chinaDate } from './submit.js'
@@ -64,10 +65,15 @@ export interface ClaimDeps {
   /** Set when managers are notified: the store queues the notice with the report; this delivers it now. */
   deliverNotices?: () => void
   logger: Logger
+  /** Model mode: more fields from a long free-text message, each validated like a typed answer. */
+  modelFacts?: ModelFacts
 }
 
+// Shorter messages ("我要报损", "12万美元") say one thing, which the rules read; the model is asked only about longer ones.
+const MODEL_MIN_CHARS = 15
+
 /** The guided loss report: one question at a time, several facts per message, corrections, cancel, resume, confirm. */
-export function createClaimSkill({ knowledge, places, reports, deliverNotices, logger }: ClaimDeps): Skill {
+export function createClaimSkill({ knowledge, places, reports, deliverNotices, logger, modelFacts }: ClaimDeps): Skill {
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const filing = createSubmitter({ knowledge, reports, deliverNotices, logger })
   const deps = (ctx: TurnContext): FieldDeps => ({ knowledge, places, now: ctx.now })
@@ -122,7 +128,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
     return noted
   }
 
-  function start(ctx: TurnContext): Reply[] {
+  async function start(ctx: TurnContext): Promise<Reply[]> {
     const draft = ctx.session.flow?.name === CLAIM_FLOW ? ctx.session.flow : undefined
     if (draft) {
       // Asked to start again with a draft open: offer it rather than wiping what was filled.
@@ -134,6 +140,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
     const d: ClaimData = { slots: {}, history: [] }
     ctx.session.flow = { name: CLAIM_FLOW, v: CLAIM_FLOW_VERSION, step: 'company', data: d, startedAt: ctx.now }
     const noted = merge(d, extractFacts(ctx.text, deps(ctx)))
+    if (modelFacts && ctx.text.length >= MODEL_MIN_CHARS) noted.push(...merge(d, await modelFacts(ctx, d.slots)))
     // Facts from earlier in a conversation still going on; the district (the firm's own) is kept however old.
     const recent = ctx.now - ctx.session.updatedAt < RESUME_PROMPT_AFTER_MS
     const { district, ...rest } = rememberedFacts(ctx.session.profile)
@@ -312,6 +319,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
       ;(d.slots as Record<string, unknown>)[key] = parsed.value
       d.history.push(key)
       const noted = merge(d, facts)
+      if (modelFacts && !FREE_TEXT.has(key) && ctx.text.length >= MODEL_MIN_CHARS) noted.push(...merge(d, await modelFacts(ctx, d.slots)))
       const lead = noted.length ? [`已记下：${noted.join('、')}。`] : []
       return advance(ctx, d, [...lead, ...newFlags(before, d.slots)])
     },
