@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
 import { createMemoryStore } from '../store/memory-store.js'
 import { StoreUnavailableError } from '../store/types.js'
+import { isTooLong, tooLongReply } from '../text/limit.js'
 
 /** Terminal chat over the same engine, in process. */
 const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' })
@@ -21,7 +22,8 @@ rl.prompt()
 for await (const line of rl) {
   const input = line.trim()
   if (input === 'exit' || input === 'quit' || input === '退出') break
-  if (input) {
+  if (isTooLong(input, config.MAX_TEXT_LENGTH)) console.log(`\n助手> ${tooLongReply(config.MAX_TEXT_LENGTH)}\n`)
+  else if (input) {
     const replies = await bot.engine.handle({ channel: 'cli', userId, text: input })
     for (const r of replies) console.log(`\n助手> ${r.text.replace(/\n/g, '\n      ')}\n`)
   }
