@@ -59,6 +59,11 @@ export async function wechatyHarness(opts: HarnessOptions = {}) {
 
   await wechaty.start()
   const me = mocker.createContact({ id: opts.botId ?? `bot-${randomUUID()}`, name: BOT_NAME })
+  // The mock takes any id with an "@" for a room; web-protocol contact ids ("@0a1f…") must reach the contact.
+  puppet.messageSendText = async (conversationId: string, text: string) => {
+    const to = conversationId.endsWith('@chatroom') ? mocker.RoomMock.load(conversationId) : mocker.ContactMock.load(conversationId)
+    me.say(text).to(to)
+  }
   const loggedIn = new Promise<void>((resolve) => wechaty.once('login', () => resolve()))
   mocker.login(me)
   await loggedIn
