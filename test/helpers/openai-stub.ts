@@ -108,7 +108,7 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
   const server: Server = createServer((req, res) => {
     let body = ''
     req.on('data', (d) => (body += d))
-    req.on('end', () => void handle(req, res, body).catch(() => res.destroy()))
+    req.on('end', () => void handle(req, res, body).catch((err) => { console.error("stub error", err); res.destroy() }))
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const addr = server.address()
