@@ -35,10 +35,15 @@ export function fill(unit: string, length: number): string {
   return unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
 }
 
-/** Every worst input of exactly `max` characters: each lead followed by each unit, and the stress sentences. */
+/**
+ * Every worst input of exactly `max` characters: each lead followed by each unit, and the stress sentences. Each
+ * ends in a character unlike its unit: a pattern anchored at the end ("[。！]+$") then fails after scanning the
+ * whole run, which is what makes such a pattern quadratic when it is tried from every start.
+ */
 export function worstCaseInputs(max: number): string[] {
   const out = new Set<string>()
-  for (const lead of WORST_LEADS) for (const unit of WORST_UNITS) out.add(lead + fill(unit, max - lead.length))
+  const odd = (unit: string) => (/[a-z]/i.test(unit) ? '甲' : 'x')
+  for (const lead of WORST_LEADS) for (const unit of WORST_UNITS) out.add(lead + fill(unit, max - lead.length - 1) + odd(unit))
   for (const s of SENTENCES) out.add(fill(s, max))
   return [...out]
 }

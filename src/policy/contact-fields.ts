@@ -1,5 +1,6 @@
 /** Validators for the facts a loss report collects; each returns the cleaned value or undefined. */
 import { normalize } from '../text/normalize.js'
+import { trimEndOf, trimStartOf, WHITESPACE } from '../text/trim.js'
 import { parseAllMoney } from './amount.js'
 
 /** Mainland mobile (11 digits, 1[3-9]…) or landline (area code + 7–8 digits, or an 8-digit Shenzhen local number). */
@@ -46,25 +47,28 @@ export function parseYesNo(text: string): boolean | undefined {
 
 /** A person's name: 2–20 letters, Han characters or spaces; no digits; never a place, a filler or a yes/no. */
 export function parsePersonName(text: string, placeOf?: (norm: string) => string | undefined): string | undefined {
-  const t = text
+  let t = text
     .trim()
     .replace(/^(联系人|我是|我叫|姓名|名字)[是:：\s]*/, '')
-    .replace(/[，,。.!！]+$/, '')
+  t = trimEndOf(t, '，,。.!！')
   if (!/^[\p{Script=Han}A-Za-z·.\s]{2,20}$/u.test(t)) return undefined
   return nameProblem(t, placeOf) ? undefined : t
 }
 
 const ASK_MARK = /[?？]/
-const ASK_MARK_END = /[?？][\s。.!！~～]*$/
+// The end marks a question may trail ("吗？！…"): trimmed by a backward scan (trimEndOf), so every "…$" pattern
+// below is tested on the text without them and stays linear on long runs of marks.
+const END_MARKS = `。.!！~～${WHITESPACE}`
+const ASK_MARK_END = /[?？]$/
 // 么 ends a question ("能赔么"), but not 这么/那么/怎么 used as adverbs at the end.
-const ASK_END = /(?:吗|(?<![这那怎])么|来着)[。.!！~～\s]*$/
+const ASK_END = /(?:吗|(?<![这那怎])么|来着)$/
 const ASK_LEAD = /^(?:请问|问一下|问下|想问|我想问|顺便问|再问|另外问|先问|对了|等一下|等等|稍等)/
 const INTERROGATIVE = /怎么|如何|什么|哪|谁|为什么|为何|是否|能不能|能否|可不可以|可否|多少|多久|多长|几[天个月年号点时次]|有没有|要不要|会不会|是不是/
 // A message that ends on the thing it asks: "这个要多久", "多久能办完", "理赔电话是多少", "保单号在哪里看".
 const ASK_TAIL =
-  /(?:(?:多久|多长时间)[^，,。]{0,5}|是多少|多少钱|多少|几天|几个月|怎么办|怎么弄|怎么填|怎么写|怎么算|怎么查|怎么看|在哪里?看?|哪里看|哪里找|哪里查|哪儿|是什么|什么意思|是谁|找谁|能赔吗|可以吗|行不行)[。.!！~～\s]*$/
+  /(?:(?:多久|多长时间)[^，,。]{0,5}|是多少|多少钱|多少|几天|几个月|怎么办|怎么弄|怎么填|怎么写|怎么算|怎么查|怎么看|在哪里?看?|哪里看|哪里找|哪里查|哪儿|是什么|什么意思|是谁|找谁|能赔吗|可以吗|行不行)$/
 // "那宝安呢", "电话呢" ask; "还没到期呢" does not.
-const NE_END = /呢[。.!！~～\s]*$/
+const NE_END = /呢$/
 // "What's the number", "how long does it take" ask; "Who Cares Ltd" is a firm.
 const EN_ASK =
   /^(?:what|how|when|where|who|why|which)(?:'s|’s| (?:is|are|was|were|do|does|did|can|could|should|will|would|long|much|many|about|if|happens|number|phone|kind|type|time|documents?)\b)|^(?:can|could|do|does|is|are|should|will|would|may) (?:i|we|you|it|the|this|that|my|our|there)\b/
@@ -76,12 +80,13 @@ const EN_ASK =
 export function asksQuestion(text: string, narrative = false): boolean {
   const n = normalize(text)
   if (!n) return false
+  const core = trimEndOf(n, END_MARKS)
   // In an account of events a quoted "?" mid-text ("买家说货有问题？我们不认同") is part of the story.
-  const marked = narrative && n.length > 20 ? ASK_MARK_END.test(n) : ASK_MARK.test(n)
-  if (marked || ASK_END.test(n) || EN_ASK.test(n)) return true
+  const marked = narrative && n.length > 20 ? ASK_MARK_END.test(core) : ASK_MARK.test(n)
+  if (marked || ASK_END.test(core) || EN_ASK.test(n)) return true
   if (ASK_LEAD.test(n) && INTERROGATIVE.test(n)) return true
-  if (NE_END.test(n) && (/^(?:那|还有|那么)/.test(n) || INTERROGATIVE.test(n) || (n.length <= 5 && !/[没不还了]/.test(n)))) return true
-  return ASK_TAIL.test(n) && (!narrative || n.length <= 12)
+  if (NE_END.test(core) && (/^(?:那|还有|那么)/.test(n) || INTERROGATIVE.test(n) || (n.length <= 5 && !/[没不还了]/.test(n)))) return true
+  return ASK_TAIL.test(core) && (!narrative || n.length <= 12)
 }
 
 // "稍等", "等一下，我查查", "我找一下再发你", "hold on": the user is looking the answer up.
@@ -117,7 +122,7 @@ export function nameProblem(text: string, placeOf?: (norm: string) => string | u
   const bare = n.replace(PUNCT, '')
   if (!bare) return 'filler'
   if (YESNO_WORD.test(bare)) return 'yesno'
-  if (FILLER.test(n.replace(/[。.!！~～,，\s]+$/, '')) || FILLER.test(bare) || isWaiting(text)) return 'filler'
+  if (FILLER.test(trimEndOf(n, `。.!！~～,，${WHITESPACE}`)) || FILLER.test(bare) || isWaiting(text)) return 'filler'
   const org = ORG_SUFFIX.test(n)
   if (!org && (asksQuestion(text) || INTERROGATIVE.test(n) || TOPIC_WORD.test(n))) return 'question'
   if (NUMBER_ONLY.test(n)) return 'number'
@@ -139,9 +144,10 @@ const NAME_INTRO =
   /^(?:(?:我们公司|我司|我们|本公司|公司|买方|买家|客户|对方|进口商|开证行|开证银行|联系人)的?(?:全称|名称|名字)?|全称|名称|名字)\s*(?:是|叫做|叫|为)?\s*[:：]?\s*/
 // A bare leading 是 is dropped only before a name that plainly starts after it (a region or a Latin name), so 是德科技 stays.
 const YES_INTRO = /^(?:叫做?\s*[:：]?|为\s*[:：]|是\s*[:：]?\s*(?=[A-Za-z0-9]|深圳|广东|中国|香港|澳门|台湾|东莞|广州|上海|北京))\s*/
-const QUOTES = /^[“"'‘「《『]+|[”"'’」》』]+$/g
-const TRAILING = /[。！!，,；;、\s]+$/
-const HAN_FULL_STOP = /(?<=\p{Script=Han})\.+$/u
+const OPENING_QUOTES = '“"\'‘「《『'
+const CLOSING_QUOTES = '”"\'’」》』'
+const TRAILING = `。！!，,；;、${WHITESPACE}`
+const HAN = /\p{Script=Han}/u
 
 /** A name as the user gave it: legal form, case and punctuation kept ("ACME Co., Ltd."); only an intro and end marks go. */
 export function keepName(text: string): string {
@@ -150,7 +156,11 @@ export function keepName(text: string): string {
     const stripped = t.replace(intro, '')
     if (stripped.length >= 2) t = stripped
   }
-  return t.replace(QUOTES, '').replace(TRAILING, '').replace(HAN_FULL_STOP, '').trim()
+  t = trimEndOf(trimEndOf(trimStartOf(t, OPENING_QUOTES), CLOSING_QUOTES), TRAILING)
+  // A full stop typed as "." after a Chinese name goes; "Co., Ltd." keeps its own.
+  const stop = trimEndOf(t, '.')
+  if (stop.length < t.length && HAN.test(stop.at(-1) ?? '')) t = stop
+  return t.trim()
 }
 
 // Each clause of a confirmation ("没问题，提交吧", "yes, submit") must be one of these, after its particles go.
@@ -158,7 +168,7 @@ const CONFIRM_CLAUSE =
   /^(?:确认|确认无误|确认提交|确定|确定提交|提交|可以提交|马上提交|现在提交|可以|好|好的|好吧|行|没问题|都没问题|没错|无误|信息无误|正确|都对|对|对的|是|是的|ok|okay|yes|y|yep|yeah|sure|submit|submit it|confirm|confirmed|correct|go ahead|all good|looks good|looks correct)$/i
 const CLAUSE_SPLIT = /[，,。.!！~～;；、\s]+/
 const CLAUSE_LEAD = /^(?:那就|那|就|请|帮我|直接|嗯+|哦)/
-const CLAUSE_TAIL = /(?:吧|啊|呀|了|哈|嘞|哦)+$/
+const CLAUSE_TAIL = '吧啊呀了哈嘞哦'
 const EN_CONFIRM = /^(?:(?:yes|ok|okay|sure|yep|yeah)[, ]*)?(?:please )?(?:submit(?: it)?|confirm|go ahead|correct|all good|looks good)(?: please)?$/i
 const REFUSE = /^(?:不对|不正确|有错|有误|错了|写错了|填错了|要改|需要改|需要修改|我要改|要修改|改一下|修改一下|有问题|不是|不行|no|wrong|not correct|incorrect|change|edit)/i
 
@@ -166,12 +176,12 @@ const REFUSE = /^(?:不对|不正确|有错|有误|错了|写错了|填错了|�
 export function parseConfirmation(text: string): boolean | undefined {
   const t = text.normalize('NFKC').trim().toLowerCase()
   if (REFUSE.test(t)) return false
-  if (EN_CONFIRM.test(t.replace(/[.!]+$/, ''))) return true
+  if (EN_CONFIRM.test(trimEndOf(t, '.!'))) return true
   const clauses = t.split(CLAUSE_SPLIT).filter(Boolean)
   if (!clauses.length || clauses.length > 4) return undefined
   const ok = clauses.every((c) => {
-    const bare = c.replace(CLAUSE_LEAD, '').replace(CLAUSE_TAIL, '')
+    const bare = trimEndOf(c.replace(CLAUSE_LEAD, ''), CLAUSE_TAIL)
     return bare === '' || CONFIRM_CLAUSE.test(bare)
   })
-  return ok && clauses.some((c) => c.replace(CLAUSE_LEAD, '').replace(CLAUSE_TAIL, '') !== '') ? true : undefined
+  return ok && clauses.some((c) => trimEndOf(c.replace(CLAUSE_LEAD, ''), CLAUSE_TAIL) !== '') ? true : undefined
 }
