@@ -78,6 +78,10 @@ export function cleanAnswer(raw: string): string {
     .trim()
 }
 
+/** The question as the cache sees it: normalised, without punctuation or spaces ("保險期限多久？" = "保险期限多久"). */
+// A decimal point, thousands comma or percent after a digit is part of a figure ("1.5年" is not "15年").
+const cacheWording = (norm: string) => norm.replace(/\s+/g, '').replace(/\p{P}/gu, (ch, i: number, all: string) => (/[.,%]/.test(ch) && /\d/.test(all[i - 1] ?? '') ? ch : ''))
+
 const declines = (text: string) => text.startsWith(DECLINE) || (text.length < 60 && /资料里没有|资料中没有|not in the (policy )?(brief|materials|sources)/i.test(text))
 
 /**
@@ -106,7 +110,7 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
       const rulesText = ruled.length ? ruled.map((b) => `- ${b.text}`).join('\n') : '（无）'
       const key = LEANS_ON_CONTEXT.test(req.norm)
         ? undefined
-        : hashOf(req.norm, req.lang, req.sections.map((s) => s.id).join(','), rulesText, facts, knowledgeHash, promptsHash, modelName)
+        : hashOf(cacheWording(req.norm), req.lang, req.sections.map((s) => s.id).join(','), rulesText, facts, knowledgeHash, promptsHash, modelName)
 
       const log = (outcome: string, extra: Record<string, unknown> = {}) =>
         logger.info({ llm: outcome, ms: Date.now() - started, model: modelName, sections: req.sections.map((s) => s.id), ...extra }, 'model turn')
