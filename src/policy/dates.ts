@@ -134,18 +134,18 @@ export function findMonths(text: string, now: Date): MonthRef[] {
 
 function scanMonths(text: string, today: { year: number; month: number }): MonthRef[] {
   const found: MonthRef[] = []
-  const taken: Array<[number, number]> = []
+  const taken = new Spans(text.length)
   for (const { re, parse } of PATTERNS) {
     re.lastIndex = 0
     for (const m of text.matchAll(re)) {
       const start = m.index
       const end = start + m[0].length
-      if (taken.some(([a, b]) => start < b && end > a)) continue
+      if (taken.overlaps(start, end)) continue
       const p = parse(m, today)
       if (!p || !Number.isFinite(p.year)) continue
       if (!p.relative && (p.year < 1990 || p.year > 2100)) continue
       if (p.month !== undefined && (!Number.isInteger(p.month) || p.month < 1 || p.month > 12)) continue
-      taken.push([start, end])
+      taken.add(start, end)
       const day = p.day && p.day >= 1 && p.day <= 31 ? p.day : undefined
       found.push({ year: p.year, month: p.month, day, raw: m[0], relative: p.relative, index: start })
     }
@@ -155,21 +155,36 @@ function scanMonths(text: string, today: { year: number; month: number }): Month
 
 /** Months named without a year ("6月30号报关", "shipped in June"), outside any dated reference. */
 export function findYearlessMonths(text: string, dated: MonthRef[] = []): YearlessMonth[] {
-  const taken: Array<[number, number]> = dated.map((d) => [d.index, d.index + d.raw.length])
+  const taken = new Spans(text.length)
+  for (const d of dated) taken.add(d.index, d.index + d.raw.length)
   const found: YearlessMonth[] = []
   for (const { re, parse } of YEARLESS) {
     re.lastIndex = 0
     for (const m of text.matchAll(re)) {
       const start = m.index
       const end = start + m[0].length
-      if (taken.some(([a, b]) => start < b && end > a)) continue
+      if (taken.overlaps(start, end)) continue
       const p = parse(m)
       if (p.month === undefined || !Number.isInteger(p.month) || p.month < 1 || p.month > 12) continue
-      taken.push([start, end])
+      taken.add(start, end)
       found.push({ month: p.month, day: p.day && p.day >= 1 && p.day <= 31 ? p.day : undefined, raw: m[0], index: start })
     }
   }
   return found.sort((a, b) => a.index - b.index)
+}
+
+/** Characters already inside a found date: an overlap check that stays linear when a message has many dates. */
+class Spans {
+  private readonly taken: Uint8Array
+  constructor(length: number) {
+    this.taken = new Uint8Array(length)
+  }
+  overlaps(start: number, end: number): boolean {
+    return this.taken.subarray(start, end).includes(1)
+  }
+  add(start: number, end: number): void {
+    this.taken.fill(1, Math.max(0, start), Math.min(this.taken.length, end))
+  }
 }
 
 /** "YYYY-MM" → months since year 0, for comparisons. */

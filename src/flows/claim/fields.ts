@@ -6,6 +6,7 @@ import { checkCreditCode, creditCodeProblem, findCreditCode } from '../../policy
 import { findMonths, formatMonth } from '../../policy/dates.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import { normalize } from '../../text/normalize.js'
+import { trimEndOf } from '../../text/trim.js'
 import { termMatcher } from '../../text/terms.js'
 import { formatMoney } from '../shared.js'
 
@@ -68,7 +69,8 @@ export interface FieldSpec<K extends SlotKey = SlotKey> {
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const err = (error: string): Parsed<never> => ({ ok: false, error })
-const clean = (t: string) => t.trim().replace(/^(是|叫|为)[:：]?/, '').replace(/[。.!！]+$/, '').trim()
+// End marks trimmed by a backward scan: "[。.!！]+$" is quadratic on a long run of them followed by anything else.
+const clean = (t: string) => trimEndOf(t.trim().replace(/^(是|叫|为)[:：]?/, ''), '。.!！').trim()
 const placeOf = (d: FieldDeps) => (norm: string) => d.places.resolve(norm)?.matched
 
 /** A polite re-ask when the answer cannot be the name asked for. */
