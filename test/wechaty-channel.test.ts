@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ADD_FRIEND_FIRST, FAILED, MOVED_PRIVATE, NOT_TEXT, RATE_LIMITED, STATUS_PRIVATE, VOICE_UNREADABLE } from '../src/channels/wechaty/texts.js'
 import { ownerKey } from '../src/engine/types.js'
+import { createMemoryStore } from '../src/store/memory-store.js'
+import { StoreUnavailableError, type Store } from '../src/store/types.js'
 import { FULL_REPORT } from './helpers/claim.js'
 import { wechatyHarness, type HarnessOptions, type WechatyHarness } from './helpers/wechaty-mock.js'
 
@@ -112,6 +114,18 @@ describe('wechaty: groups', () => {
     expect(asked.privately).toEqual([])
   })
 
+  it('an @ with nothing else gets the menu; an over-long message is declined politely', async () => {
+    const h = await harness()
+    const alice = h.contact({ name: '张三' })
+    const room = h.room(alice)
+    const menu = await h.sayInRoom(alice, room, '', { mention: true })
+    expect(menu.outcome).toBe('answered')
+    expect(menu.inRoom.join('\n')).toContain('回复数字选择')
+    const long = await h.say(alice, '买家不付款'.repeat(300))
+    expect(long).toMatchObject({ outcome: 'too-long' })
+    expect(long.text).toContain('太长')
+  })
+
   it('answers a message that starts with the configured prefix', async () => {
     const h = await harness({ groupPrefix: '统保' })
     const alice = h.contact({ name: '张三' })
@@ -157,6 +171,24 @@ describe('wechaty: groups', () => {
     const asked = await h.sayInRoom(alice, room, '我的报案', { mention: true })
     expect(asked.inRoom).toEqual([`@张三 ${STATUS_PRIVATE}`])
     expect(asked.privately.join('\n')).toContain(id)
+  })
+})
+
+describe('wechaty: store down', () => {
+  it('still answers what needs no memory, in private and in groups, without a rate limit', async () => {
+    const fail = async (): Promise<never> => {
+      throw new StoreUnavailableError('redis unreachable')
+    }
+    const base = createMemoryStore({ sessionTtlSeconds: 3600 })
+    const store: Store = { ...base, kv: { setIfAbsent: fail, get: fail, set: fail, delete: fail }, sessions: { get: fail, save: fail, delete: fail }, runExclusive: fail, turn: undefined }
+    const h = await harness({ store, rateLimit: 1 })
+    const alice = h.contact({ name: '张三' })
+    for (const q of ['赔付比例是多少', '赔付比例是多少']) expect((await h.say(alice, q)).text).toContain('80%')
+    const room = h.room(alice)
+    const form = await h.sayInRoom(alice, room, '我要报损', { mention: true })
+    expect(form.outcome).toBe('answered')
+    expect(form.inRoom.join('\n')).toContain('暂时无法保存')
+    expect(form.privately).toEqual([])
   })
 })
 

@@ -137,7 +137,11 @@ export function attachWechatyChannel(options: WechatyChannelOptions): WechatyCha
   async function answerInGroup(room: Room, talker: Contact, person: ContactIdentity, text: string, msgId: string, t: number): Promise<OutcomeKind> {
     const groupUser = groupIdentity(room, person)
     const replies = await ask(groupUser, text, msgId, t)
-    const privateOnly = await leavePrivateMatters(groupUser, t)
+    const privateOnly = await leavePrivateMatters(groupUser, t).catch((err: Error) => {
+      // The store is down: the engine answered without memory (it runs no form then), so the answer can stand.
+      logger.warn({ err: err.message }, 'group session unreadable')
+      return undefined
+    })
     if (!privateOnly) {
       await sayInRoom(room, talker, replies)
       return 'answered'
