@@ -10,10 +10,12 @@ import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
 import { loadGolden } from '../eval/golden.js'
 import { createMemoryStore } from '../store/memory-store.js'
+import { worstInputTiming } from './bench-worst.js'
 
 /**
  * npm run bench [-- --store=redis|file] [--duration=10] [--connections=50]
- * 1. retrieval time per question, and a whole turn per golden conversation and per worst-case input, in process;
+ * 1. retrieval time per question and a whole turn per golden conversation, in process; then the worst inputs up to
+ *    MAX_TEXT_LENGTH: the slowest per skill, form field and channel (/api/chat, /wechat, terminal chat);
  * 2. server start-up time;
  * 3. autocannon against POST /wechat (plain-mode text messages from many users, unique MsgIds);
  * 4. the same load against Express + the `wechat` middleware answering a fixed string.
@@ -52,25 +54,6 @@ async function retrievalTiming(): Promise<void> {
   await bot.store.close()
 }
 
-/** Awkward messages of the maximum length: what a turn must never be slow on. */
-function worstCaseInputs(max: number): string[] {
-  const fill = (unit: string) => unit.repeat(Math.ceil(max / unit.length)).slice(0, max)
-  return [
-    fill('我们2020年出口额600多万美元，能参加吗？找谁办？'),
-    fill('买家欠了12.5万美元和8万欧元，'),
-    fill('？'),
-    fill('一二三四五六七八九十百千万亿'),
-    fill('1,000,000,'),
-    fill('buyer owes us USD 120k, can we claim? '),
-    fill('那宝安呢'),
-    fill('沙井福永西乡新安'),
-    fill('a'),
-    fill('统保赔付比例限额报损理赔电话客户经理'),
-    fill('2021年6月30号报关2022-07-01发货'),
-    fill('唔俾钱走佬几多边个'),
-  ]
-}
-
 async function turnTiming(): Promise<void> {
   const bot = await buildNodeBot(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), { store: createMemoryStore({ sessionTtlSeconds: 3600 }) })
   const items = loadGolden('test/golden')
@@ -88,15 +71,6 @@ async function turnTiming(): Promise<void> {
   }
   const at = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!
   console.log(`turn (engine, memory store), golden conversations: median ${at(times, 0.5).toFixed(2)} ms, p99 ${at(times, 0.99).toFixed(2)} ms, max ${at(times, 1).toFixed(2)} ms (${times.length} turns)`)
-  const max = loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).MAX_TEXT_LENGTH
-  let worst = { ms: 0, text: '' }
-  for (const text of worstCaseInputs(max)) {
-    const s = performance.now()
-    await bot.engine.handle({ channel: 'cli', userId: `worst-${worst.ms}`, text })
-    const ms = performance.now() - s
-    if (ms > worst.ms) worst = { ms, text }
-  }
-  console.log(`turn, worst of ${worstCaseInputs(max).length} awkward ${max}-character inputs: ${worst.ms.toFixed(1)} ms ("${worst.text.slice(0, 16)}…")`)
   await bot.store.close()
 }
 
@@ -125,7 +99,8 @@ function requestPool(n: number): Array<{ path: string; body: string }> {
   const run = `${Date.now()}${++pools}`
   const pool: Array<{ path: string; body: string }> = []
   for (let i = 0; i < n; i++) {
-    const nonce = `n${i}`
+    // One signed URL carries one message: a nonce is never reused for another message, across pools either.
+    const nonce = `n${run}-${i}`
     const signature = createHash('sha1').update([TOKEN, ts, nonce].sort().join('')).digest('hex')
     const user = `o-bench-${i % 2000}`
     const body = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[${user}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${questions[i % questions.length]}]]></Content><MsgId>${run}${String(i).padStart(7, '0')}</MsgId></xml>`
@@ -215,6 +190,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 await retrievalTiming()
 await turnTiming()
+await worstInputTiming()
 if (process.argv.includes('--in-process')) process.exit(0)
 const store = await storeChoice()
 const rounds = Number(arg('rounds', '3'))
