@@ -68,9 +68,12 @@ export function wechatRoute({
 
   app.post('/', async function receive(c) {
     const receivedAt = now()
+    // 1. verify: signature and timestamp, before the body is read.
     const signed = verifyRequest(c.req.query(), { token, now: receivedAt, maxSkewSeconds })
+    // 2. decode: the body (only signed ciphertext once a key is set), its sender checked against the URL's openid.
     const inbound = decodeMessage(await c.req.text(), signed, { token, crypto })
     const key = messageKey(inbound.msg)
+    // One signed URL carries one message.
     if (!(await claims.bindNonce(signed.timestamp, signed.nonce, key))) {
       throw new HttpError(403, 'replayed_nonce', 'this timestamp and nonce already carried another message')
     }
@@ -84,20 +87,24 @@ export function wechatRoute({
       return c.text('success')
     }
 
+    // 3. claim the message: a retry gets the first delivery's answer; a message whose holder died is taken over.
     const deadline = receivedAt + budgetMs
     const claim = await claims.claim(key, deadline)
     if (claim.kind === 'answered') return reply(claim.answer)
     if (claim.kind !== 'mine') return c.text('success')
 
+    // 4. answer within the budget (or acknowledge with "success" and deliver later).
     const openId = inbound.msg.FromUserName
     const answer = await answerWithinBudget(claim.lease, openId, () => delivery.compose(openId, action.message.text, () => engine.handle(action.message), action.prefix), deadline)
     if (answer === TIMEOUT) return c.text('success')
+    // 6. deliver the rest later: a long answer's other pages by customer-service message, or kept for “继续”.
     const first = await delivery.firstPage(openId, answer, (task, what) => later(c, task, what)).catch(async (err: unknown) => {
       await claim.lease.release().catch(() => undefined)
       throw err
     })
     // Kept for a retry, which WeChat sends only seconds later; no need to make this reply wait for the write.
     later(c, claim.lease.answered(first), 'caching the answer for retries')
+    // 5. encode the reply: plain, or encrypted and signed like the request.
     return reply(first)
   })
 
