@@ -17,7 +17,7 @@ import { createPayoutSkill } from './flows/payout.js'
 import { createRosterSkill } from './flows/roster.js'
 import { createMoreDetailSkill, createOffTopicSkill, createPolicyQaSkill } from './flows/policy-qa.js'
 import type { Knowledge } from './knowledge/knowledge.js'
-import { createModelMode, type ModelMode, type ModelSetup } from './llm/mode.js'
+import type { ModelFactory, ModelMode } from './llm/mode.js'
 import { createPlaceResolver, type PlaceResolver } from './policy/places.js'
 import { memoize } from './text/memo.js'
 import { createAnalyzer, type Analyzer } from './rag/analyzer.js'
@@ -37,7 +37,7 @@ export interface BotDeps {
    */
   deliverNotices?: () => void
   /** Model mode (OPENAI_API_KEY set): the model phrases free-form answers. Without it the bot is fully embedded. */
-  model?: ModelSetup
+  model?: ModelFactory
 }
 
 export interface Bot {
@@ -60,7 +60,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
-  const modelMode = model ? createModelMode(model, { knowledge, kv: store.kv, logger, now }) : undefined
+  const modelMode = model?.({ knowledge, kv: store.kv, logger, now })
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`

@@ -15,9 +15,7 @@ import type { Logger } from 'pino'
 import { createWeChatApi, type WeChatApi } from './channels/wechat/api.js'
 import { createMessageCrypto } from './channels/wechat/crypto.js'
 import type { AppDeps } from './http/app.js'
-import { createChatModel } from './llm/client.js'
-import { loadPromptsDir } from './llm/load-prompts-node.js'
-import type { ModelSetup } from './llm/mode.js'
+import type { ModelFactory } from './llm/mode.js'
 
 /** The one place that turns configuration into clients (Node runtime). Nothing connects at import time. */
 export async function buildNodeBot(config: Config, overrides: { store?: Store } = {}): Promise<Bot & { logger: ReturnType<typeof createLogger>; outbox?: OutboxWorker; wechat?: WeChatDeps }> {
@@ -36,7 +34,7 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
     : undefined
   // The store queues a report's notice with the report (exactly once); this only asks for delivery now.
   const deliverNotices = outbox && (() => void outbox.drain().catch((err: Error) => logger.warn({ err: err.message }, 'outbox drain failed')))
-  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model: buildModel(config) })
+  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model: await buildModel(config) })
   return { ...bot, logger, outbox, wechat: buildWeChat(config, store, logger) }
 }
 
@@ -44,10 +42,16 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
  * Model mode when OPENAI_API_KEY is set: the chat model for the configured OpenAI-compatible endpoint and the
  * prompts, checked now (a missing placeholder stops start-up with the file's name). No key: undefined, no model.
  */
-export function buildModel(config: Config): ModelSetup | undefined {
+export async function buildModel(config: Config): Promise<ModelFactory | undefined> {
   if (!config.OPENAI_API_KEY) return undefined
-  const prompts = loadPromptsDir(resolve(config.PROMPTS_DIR))
-  const chat = createChatModel({
+  // LangChain is loaded only here: the embedded mode starts without it (about 0.2 s less).
+  const [{ createChatModel }, { loadPromptsDir }, { createModelMode }] = await Promise.all([
+    import('./llm/client.js'),
+    import('./llm/load-prompts-node.js'),
+    import('./llm/mode.js'),
+  ])
+  const prompts = await loadPromptsDir(resolve(config.PROMPTS_DIR))
+  const chat = await createChatModel({
     apiKey: config.OPENAI_API_KEY,
     baseURL: config.OPENAI_BASE_URL,
     model: config.OPENAI_MODEL,
@@ -55,7 +59,7 @@ export function buildModel(config: Config): ModelSetup | undefined {
     maxTokens: config.OPENAI_MAX_TOKENS,
     temperature: config.OPENAI_TEMPERATURE,
   })
-  return {
+  const setup = {
     chat,
     prompts,
     settings: {
@@ -71,6 +75,7 @@ export function buildModel(config: Config): ModelSetup | undefined {
       breakerCooldownMs: config.OPENAI_BREAKER_COOLDOWN_SECONDS * 1000,
     },
   }
+  return (deps) => createModelMode(setup, deps)
 }
 
 /**

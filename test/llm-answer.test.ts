@@ -4,10 +4,9 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBot, type Bot } from '../src/bot.js'
 import type { ModelSettings, ModelSetup } from '../src/llm/mode.js'
-import { loadPromptsDir } from '../src/llm/load-prompts-node.js'
 import { createMemoryStore } from '../src/store/memory-store.js'
 import { chat, realKnowledge, testBot } from './helpers/bot.js'
-import { lastUser, startOpenAiStub, stubModel, type OpenAiStub } from './helpers/openai-stub.js'
+import { lastUser, prompts, startOpenAiStub, stubModel, withSetup, type OpenAiStub } from './helpers/openai-stub.js'
 
 let stub: OpenAiStub
 beforeAll(async () => {
@@ -20,7 +19,7 @@ function modelBot(settings: Partial<ModelSettings> = {}, model?: ModelSetup): { 
   const { knowledge, segmenter } = realKnowledge()
   const logs: Array<Record<string, unknown>> = []
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) })
-  const bot = createBot({ knowledge, segmenter, store: createMemoryStore({ sessionTtlSeconds: 3600 }), logger, model: model ?? stubModel(stub, settings) })
+  const bot = createBot({ knowledge, segmenter, store: createMemoryStore({ sessionTtlSeconds: 3600 }), logger, model: model ? withSetup(model) : stubModel(stub, settings) })
   stub.requests.length = 0
   return { bot, logs }
 }
@@ -151,7 +150,7 @@ describe('model mode: a lying model never reaches the user', () => {
 describe('model mode: any chat model', () => {
   it('works with FakeListChatModel (no HTTP): a true answer is shown, a lie is not', async () => {
     const fake = new FakeListChatModel({ responses: ['保险期限是1.5年，从2021年1月到2022年6月。', '保险期限是3年。', '保险期限是3年。'] })
-    const { bot } = modelBot({}, { chat: fake, prompts: loadPromptsDir('prompts'), settings: { modelName: 'fake' } })
+    const { bot } = modelBot({}, { chat: fake, prompts, settings: { modelName: 'fake' } })
     expect(await chat(bot).say('保险期限多久')).toBe(`保险期限是1.5年，从2021年1月到2022年6月。\n${SOURCE_PERIOD}`)
     expect(await chat(bot).say('保单有效期多长时间')).toBe(await embedded('保单有效期多长时间'))
   })

@@ -9,7 +9,7 @@ const real = () => Object.fromEntries(Object.keys(PROMPT_SPECS).map((n) => [n, r
 
 describe('prompts/', () => {
   it('loads every prompt file and fills its named placeholders', async () => {
-    const prompts = loadPromptsDir('prompts')
+    const prompts = await loadPromptsDir('prompts')
     const system = await prompts.format('system', { decline: '资料里没有', max_chars: 200 })
     expect(system).toContain('资料里没有')
     expect(system).toContain('200')
@@ -31,16 +31,16 @@ describe('prompts/', () => {
     for (const n of Object.keys(PROMPT_SPECS)) expect(readFileSync(`prompts/${n}.md`, 'utf8')).not.toMatch(/\d{4,}|万美元|%/)
   })
 
-  it('stops with the file and the placeholder named when a placeholder is missing, unknown, or a file is gone', () => {
+  it('stops with the file and the placeholder named when a placeholder is missing, unknown, or a file is gone', async () => {
     const files = real()
-    expect(() => parsePrompts({ ...files, answer: files.answer!.replace('{sources}', '') })).toThrow(/prompts\/answer\.md 缺少占位符：\{sources\}/)
-    expect(() => parsePrompts({ ...files, system: `${files.system}\n{tone}` })).toThrow(/prompts\/system\.md 有未知占位符：\{tone\}/)
-    expect(() => parsePrompts({ ...files, extract: undefined })).toThrow(PromptError)
-    expect(() => parsePrompts({ ...files, extract: undefined })).toThrow(/提示词文件缺失或为空：prompts\/extract\.md/)
+    await expect(parsePrompts({ ...files, answer: files.answer!.replace('{sources}', '') })).rejects.toThrow(/prompts\/answer\.md 缺少占位符：\{sources\}/)
+    await expect(parsePrompts({ ...files, system: `${files.system}\n{tone}` })).rejects.toThrow(/prompts\/system\.md 有未知占位符：\{tone\}/)
+    await expect(parsePrompts({ ...files, extract: undefined })).rejects.toThrow(PromptError)
+    await expect(parsePrompts({ ...files, extract: undefined })).rejects.toThrow(/提示词文件缺失或为空：prompts\/extract\.md/)
 
     const dir = mkdtempSync(join(tmpdir(), 'prompts-'))
     cpSync('prompts', dir, { recursive: true })
     writeFileSync(join(dir, 'repair.md'), '请改正：{problem}')
-    expect(() => loadPromptsDir(dir)).toThrow(new RegExp(`${dir}/repair\\.md 缺少占位符：\\{problems\\}、\\{decline\\}`))
+    await expect(loadPromptsDir(dir)).rejects.toThrow(new RegExp(`${dir}/repair\\.md 缺少占位符：\\{problems\\}、\\{decline\\}`))
   })
 })

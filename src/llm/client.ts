@@ -1,4 +1,5 @@
-import { ChatOpenAI } from '@langchain/openai'
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
+import type { ChatOpenAIFields } from '@langchain/openai'
 
 export interface ChatModelConfig {
   apiKey: string
@@ -12,11 +13,12 @@ export interface ChatModelConfig {
 }
 
 /**
- * The chat model for any OpenAI-compatible provider, over the Chat Completions API (what compatible providers
- * implement). At most one retry: the library's default of 6 turns a few 500s into a 10-second wait.
+ * The client settings for any OpenAI-compatible provider, over the Chat Completions API (what compatible providers
+ * implement). At most one retry: the library's default of 6 turns a few 500s into a 10-second wait. Not streamed:
+ * the guard needs the whole answer, and a streamed invoke estimates tokens with a tokenizer fetched from the internet.
  */
-export function createChatModel(c: ChatModelConfig): ChatOpenAI {
-  return new ChatOpenAI({
+export function chatModelFields(c: ChatModelConfig): ChatOpenAIFields {
+  return {
     apiKey: c.apiKey,
     model: c.model,
     configuration: c.baseURL ? { baseURL: c.baseURL } : undefined,
@@ -26,5 +28,11 @@ export function createChatModel(c: ChatModelConfig): ChatOpenAI {
     temperature: c.temperature,
     streaming: false,
     useResponsesApi: false,
-  })
+  }
+}
+
+/** The chat model; @langchain/openai is loaded here, on demand, so the embedded mode never loads it. */
+export async function createChatModel(c: ChatModelConfig): Promise<BaseChatModel> {
+  const { ChatOpenAI } = await import('@langchain/openai')
+  return new ChatOpenAI(chatModelFields(c))
 }

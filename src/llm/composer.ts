@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages'
+import type { BaseMessage, BaseMessageLike } from '@langchain/core/messages'
 import type { Logger } from 'pino'
 import type { WorkingFacts } from '../engine/types.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
@@ -133,10 +133,15 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
       if (refused) return fallback(refused)
 
       const turn = runtime.turn(req.message, req.owner)
-      const messages: BaseMessage[] = [
-        new SystemMessage(await prompts.format('system', { decline: DECLINE, max_chars: maxChars })),
-        ...recentWithin(turn.history, historyTokens).flatMap((e) => [new HumanMessage(e.user), new AIMessage(e.bot)]),
-        new HumanMessage(
+      // Messages as [role, text] pairs: the chat model builds its own message objects.
+      const messages: BaseMessageLike[] = [
+        ['system', await prompts.format('system', { decline: DECLINE, max_chars: maxChars })],
+        ...recentWithin(turn.history, historyTokens).flatMap((e): BaseMessageLike[] => [
+          ['human', e.user],
+          ['ai', e.bot],
+        ]),
+        [
+          'human',
           await prompts.format('answer', {
             sources: sourcesText,
             rule_results: rulesText,
@@ -144,10 +149,10 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
             question: req.question,
             language: req.lang === 'en' ? 'English' : '中文',
           }),
-        ),
+        ],
       ]
       const usage = { calls: 0, inputTokens: 0, outputTokens: 0 }
-      const ask = async (msgs: BaseMessage[]) => {
+      const ask = async (msgs: BaseMessageLike[]) => {
         const r = await runtime.call(req.message, req.owner, (signal) => chat.invoke(msgs, { signal }))
         usage.calls++
         const u = (r.message as { usage_metadata?: { input_tokens?: number; output_tokens?: number } } | undefined)?.usage_metadata
@@ -181,7 +186,7 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
         logger.warn({ llm: 'guard-rejected', attempt, violations: maskPersonalData(describeViolations(violations)) }, 'model answer rejected by the fact guard')
         if (attempt) break
         const repair = await prompts.format('repair', { problems: describeViolations(violations), decline: DECLINE })
-        reply = await ask([...messages, new AIMessage(text), new HumanMessage(repair)])
+        reply = await ask([...messages, ['ai', text], ['human', repair]])
       }
       return fallback('guard', { ...usage, violations: violations.length })
     },

@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
-import { HumanMessage, type BaseMessage } from '@langchain/core/messages'
+import type { BaseMessage } from '@langchain/core/messages'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { Prompts } from './prompts.js'
@@ -59,7 +59,7 @@ export function createExtractor({ chat, prompts, runtime, logger, method = 'func
       })
       let parsed: Record<string, unknown> | null = null
       const r = await runtime.call(req.message, req.owner, async (signal) => {
-        const out = (await structured.invoke([new HumanMessage(prompt)], { signal })) as { raw: BaseMessage; parsed: Record<string, unknown> | null }
+        const out = (await structured.invoke([['human', prompt]], { signal })) as { raw: BaseMessage; parsed: Record<string, unknown> | null }
         parsed = out.parsed
         return out.raw
       })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parsePrompts, PROMPT_SPECS, type Prompts } from './prompts.js'
 
 /** Read prompts/<name>.md for every prompt the model mode uses, and check them (Node runtime). */
-export function loadPromptsDir(dir: string): Prompts {
+export function loadPromptsDir(dir: string): Promise<Prompts> {
   const files: Record<string, string | undefined> = {}
   for (const name of Object.keys(PROMPT_SPECS)) {
     const path = join(dir, `${name}.md`)

@@ -71,6 +71,9 @@ export interface ModelModeDeps {
   now?: () => number
 }
 
+/** Model mode built over the bot's own dependencies; deps.ts loads LangChain only when a key is set. */
+export type ModelFactory = (deps: ModelModeDeps) => ModelMode
+
 /** Assemble model mode over the store's kv (cache, rate limit, conversation memory shared across instances). */
 export function createModelMode(setup: ModelSetup, { knowledge, kv, logger, now = Date.now }: ModelModeDeps): ModelMode {
   const s: ModelSettings = { ...DEFAULT_MODEL_SETTINGS, ...setup.settings }

@@ -1,4 +1,4 @@
-import { PromptTemplate } from '@langchain/core/prompts'
+import type { PromptTemplate } from '@langchain/core/prompts'
 
 /** Each prompt file and the placeholders it must use: exactly these, so a missing or misspelt one stops start-up. */
 export const PROMPT_SPECS = {
@@ -27,7 +27,9 @@ export class PromptError extends Error {
  * Parse the prompt files (raw text by name, read by the runtime's own loader) as LangChain f-string templates and
  * check their placeholders against PROMPT_SPECS.
  */
-export function parsePrompts(files: Record<string, string | undefined>, dir = 'prompts'): Prompts {
+export async function parsePrompts(files: Record<string, string | undefined>, dir = 'prompts'): Promise<Prompts> {
+  // Loaded on demand: the embedded mode never needs LangChain.
+  const { PromptTemplate } = await import('@langchain/core/prompts')
   const templates = new Map<PromptName, PromptTemplate>()
   const texts = {} as Record<PromptName, string>
   for (const [name, wanted] of Object.entries(PROMPT_SPECS) as Array<[PromptName, readonly string[]]>) {

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { createChatModel } from '../../src/llm/client.js'
+import { ChatOpenAI } from '@langchain/openai'
+import { chatModelFields } from '../../src/llm/client.js'
 import { loadPromptsDir } from '../../src/llm/load-prompts-node.js'
-import type { ModelSetup, ModelSettings } from '../../src/llm/mode.js'
+import { createModelMode, type ModelFactory, type ModelSetup, type ModelSettings } from '../../src/llm/mode.js'
 
 /** What the stub answers to one /v1/chat/completions request. */
 export interface StubReply {
@@ -116,12 +117,21 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
   return stub
 }
 
+/** The real prompts/, loaded once per test file. */
+export const prompts = await loadPromptsDir('prompts')
+
 /** Model mode pointed at the stub, with the real prompts/ and the given settings. */
-export function stubModel(stub: OpenAiStub, settings: Partial<ModelSettings> = {}, opts: { timeoutMs?: number } = {}): ModelSetup {
-  const timeoutMs = settings.timeoutMs ?? opts.timeoutMs ?? 3500
-  return {
-    chat: createChatModel({ apiKey: 'sk-test', baseURL: stub.baseURL, model: 'stub-model', timeoutMs }),
-    prompts: loadPromptsDir('prompts'),
+export function stubModel(stub: OpenAiStub, settings: Partial<ModelSettings> = {}): ModelFactory {
+  const timeoutMs = settings.timeoutMs ?? 3500
+  return withSetup({
+    // The product's client settings (one retry, no streaming), pointed at the stub.
+    chat: new ChatOpenAI(chatModelFields({ apiKey: 'sk-test', baseURL: stub.baseURL, model: 'stub-model', timeoutMs })),
+    prompts,
     settings: { modelName: 'stub-model', timeoutMs, ...settings },
-  }
+  })
+}
+
+/** Model mode over any chat model (FakeListChatModel, a streaming client…). */
+export function withSetup(setup: ModelSetup): ModelFactory {
+  return (deps) => createModelMode(setup, deps)
 }
