@@ -60,7 +60,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
-  const modelMode = model?.({ knowledge, kv: store.kv, logger, now })
+  const modelMode = model?.({ knowledge, kv: store.kv, logger, now, places })
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`

@@ -49,6 +49,8 @@ export const configSchema = z.object({
   /** Failures in a row that open the circuit, and how long it stays open. */
   OPENAI_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
   OPENAI_BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().positive().default(30),
+  /** precomputed: rule results from the working facts go into the one call; tools: the model calls the rule functions (createAgent). */
+  OPENAI_RULES: z.enum(['precomputed', 'tools']).default('precomputed'),
   PROMPTS_DIR: z.string().default('./prompts'),
   WECHAT_TOKEN: optional,
   WECHAT_APP_ID: optional,

@@ -59,9 +59,12 @@ export async function buildModel(config: Config): Promise<ModelFactory | undefin
     maxTokens: config.OPENAI_MAX_TOKENS,
     temperature: config.OPENAI_TEMPERATURE,
   })
+  // The rule functions as tools only on request: precomputed results need one model call, tools at least two.
+  const agent = config.OPENAI_RULES === 'tools' ? await (await import('./llm/rule-tools.js')).loadRuleAgent() : undefined
   const setup = {
     chat,
     prompts,
+    agent,
     settings: {
       modelName: config.OPENAI_MODEL,
       timeoutMs: config.OPENAI_TIMEOUT_MS,

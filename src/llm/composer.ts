@@ -11,7 +11,8 @@ import { hashOf, type AnswerCache } from './cache.js'
 import { checkAnswer, collectEvidence, describeViolations, type Violation } from './guard.js'
 import { recentWithin } from './history.js'
 import type { Prompts } from './prompts.js'
-import { ruleResults } from './rule-results.js'
+import { ruleResults, type RuleResult } from './rule-results.js'
+import type { AgentRunner } from './rule-tools.js'
 import type { FallbackReason, ModelRuntime } from './runtime.js'
 import { contactBlocks, describeFacts, formatBlocks, personNames, ruleBlocks, sectionBlocks, usedSources } from './sources.js'
 
@@ -54,7 +55,11 @@ export interface ComposerOptions {
   maxChars?: number
   /** Tokens of earlier conversation the model sees. */
   historyTokens?: number
+  /** OPENAI_RULES=tools: the model calls the rule functions as tools instead of getting their results up front. */
+  agent?: AgentRunner
 }
+
+const TOOLS_NOTE = '（没有预先计算。涉及用户自己的数字、所在区或报关时间时，调用工具计算，只复述工具结果。）'
 
 // "那…呢", "如果…", "这个": a question that leans on the conversation is answered fresh, never from the cache.
 const LEANS_ON_CONTEXT = /^(那|那么|如果|要是|假如|还有|另外|这个|这样|它|what about|how about|and |what if|if |also |it )|呢[\s?？!！。.~]*$/
@@ -89,7 +94,7 @@ const declines = (text: string) => text.startsWith(DECLINE) || (text.length < 60
  * figures go into one call; the answer passes the fact guard (one repair attempt), or the caller falls back to the
  * embedded answer. Identical questions with identical sources come from the shared cache.
  */
-export function createComposer({ chat, prompts, knowledge, runtime, cache, logger, modelName, maxChars = 200, historyTokens = 800 }: ComposerOptions): Composer {
+export function createComposer({ chat, prompts, knowledge, runtime, cache, logger, modelName, maxChars = 200, historyTokens = 800, agent }: ComposerOptions): Composer {
   const names = personNames(knowledge)
   const knowledgeHash = hashOf(JSON.stringify([knowledge.policy, knowledge.managers, knowledge.contacts, knowledge.rules, knowledge.risks]))
   const promptsHash = hashOf(...Object.values(prompts.texts))
@@ -100,14 +105,14 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
       const started = Date.now()
       const stats = runtime.stats
       stats.requests++
-      const rules = ruleResults(knowledge, req.profile)
+      const rules = agent ? [] : ruleResults(knowledge, req.profile)
       const sections = sectionBlocks(knowledge, req.sections)
       const ruled = ruleBlocks(knowledge, rules)
       const facts = describeFacts(req.profile)
-      const blocks = [...sections, ...ruled, ...contacts]
-      const evidence = collectEvidence([...blocks.map((b) => b.text), facts], names)
+      let blocks = [...sections, ...ruled, ...contacts]
+      let evidence = collectEvidence([...blocks.map((b) => b.text), facts], names)
       const sourcesText = formatBlocks([...sections, ...contacts])
-      const rulesText = ruled.length ? ruled.map((b) => `- ${b.text}`).join('\n') : '（无）'
+      const rulesText = agent ? TOOLS_NOTE : ruled.length ? ruled.map((b) => `- ${b.text}`).join('\n') : '（无）'
       const key = LEANS_ON_CONTEXT.test(req.norm)
         ? undefined
         : hashOf(cacheWording(req.norm), req.lang, req.sections.map((s) => s.id).join(','), rulesText, facts, knowledgeHash, promptsHash, modelName)
@@ -152,8 +157,20 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
         ],
       ]
       const usage = { calls: 0, inputTokens: 0, outputTokens: 0 }
+      const toolResults: RuleResult[] = []
+      // The agent's tool rounds are extra model calls; its tool results become evidence the answer may use.
+      const viaAgent = (run: AgentRunner) => async (msgs: BaseMessageLike[], signal: AbortSignal) => {
+        const r = await run(msgs, signal)
+        toolResults.push(...r.results)
+        usage.calls += r.calls - 1
+        stats.calls += r.calls - 1
+        blocks = [...blocks, ...ruleBlocks(knowledge, r.results)]
+        evidence = collectEvidence([...blocks.map((b) => b.text), facts], names)
+        return r.message
+      }
+      const invoke = agent ? viaAgent(agent) : (msgs: BaseMessageLike[], signal: AbortSignal) => chat.invoke(msgs, { signal })
       const ask = async (msgs: BaseMessageLike[]) => {
-        const r = await runtime.call(req.message, req.owner, (signal) => chat.invoke(msgs, { signal }))
+        const r = await runtime.call(req.message, req.owner, (signal) => invoke(msgs, signal))
         usage.calls++
         const u = (r.message as { usage_metadata?: { input_tokens?: number; output_tokens?: number } } | undefined)?.usage_metadata
         usage.inputTokens += u?.input_tokens ?? 0
@@ -178,7 +195,7 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
           stats.answered++
           const sources = usedSources(text, blocks, names, req.sections[0]!.id)
           if (key) await cache.set(key, { text, sources }).catch(() => undefined)
-          log(attempt ? 'repaired' : 'answered', usage)
+          log(attempt ? 'repaired' : 'answered', { ...usage, ...(agent ? { tools: toolResults.length } : {}) })
           return { kind: 'answer', text, sources, cached: false }
         }
         stats.guardRejections++

@@ -10,6 +10,8 @@ import { createComposer, type Composer } from './composer.js'
 import { createExtractor, type Extractor, type StructuredMethod } from './extract.js'
 import { createHistory } from './history.js'
 import type { Prompts } from './prompts.js'
+import type { AgentRunner, RuleAgentDeps } from './rule-tools.js'
+import type { PlaceResolver } from '../policy/places.js'
 import { createRateLimiter } from './rate-limit.js'
 import { createModelRuntime, type ModelRuntime, type ModelStats } from './runtime.js'
 
@@ -46,6 +48,8 @@ export interface ModelSetup {
   chat: BaseChatModel
   prompts: Prompts
   settings: Partial<ModelSettings> & { modelName: string }
+  /** OPENAI_RULES=tools: builds the agent that offers the rule functions as tools (see rule-tools.ts). */
+  agent?: (deps: RuleAgentDeps) => AgentRunner
 }
 
 export interface ModelHealth {
@@ -69,13 +73,15 @@ export interface ModelModeDeps {
   kv: KvStore
   logger: Logger
   now?: () => number
+  /** For the manager tool (OPENAI_RULES=tools). */
+  places?: PlaceResolver
 }
 
 /** Model mode built over the bot's own dependencies; deps.ts loads LangChain only when a key is set. */
 export type ModelFactory = (deps: ModelModeDeps) => ModelMode
 
 /** Assemble model mode over the store's kv (cache, rate limit, conversation memory shared across instances). */
-export function createModelMode(setup: ModelSetup, { knowledge, kv, logger, now = Date.now }: ModelModeDeps): ModelMode {
+export function createModelMode(setup: ModelSetup, { knowledge, kv, logger, now = Date.now, places }: ModelModeDeps): ModelMode {
   const s: ModelSettings = { ...DEFAULT_MODEL_SETTINGS, ...setup.settings }
   const runtime = createModelRuntime({
     history: createHistory(kv),
@@ -94,6 +100,7 @@ export function createModelMode(setup: ModelSetup, { knowledge, kv, logger, now 
     modelName: s.modelName,
     maxChars: s.maxChars,
     historyTokens: s.historyTokens,
+    agent: setup.agent?.({ chat: setup.chat, knowledge, places }),
   })
   const extractor = createExtractor({ chat: setup.chat, prompts: setup.prompts, runtime, logger, method: s.structuredMethod })
   return {
