@@ -176,3 +176,20 @@ describe('model mode: any chat model', () => {
     expect(stub.requests.at(-1)!.stream).toBe(true)
   })
 })
+
+describe('model mode: the answer’s language', () => {
+  it('an English question answered in Chinese is sent back once, then the embedded English answer', async () => {
+    const { bot } = modelBot()
+    stub.reply({ content: '保险期限是1.5年，即2021年1月至2022年6月。' })
+    expect(await chat(bot).say('How long is the policy period?')).toBe(await embedded('How long is the policy period?'))
+    expect(lastUser(stub.requests[1]!)).toContain('回答必须用英文')
+  })
+
+  it('Chinese names and places in an English answer are fine', async () => {
+    const { bot } = modelBot()
+    const c = chat(bot)
+    await c.say('我们在沙井')
+    stub.reply({ content: "The policy period is 1.5 years. For Bao'an District (宝安区) your account manager is 吕宇翔, 13699865957." })
+    expect(await c.say('How long is the policy period?')).toContain('your account manager is 吕宇翔, 13699865957.')
+  })
+})

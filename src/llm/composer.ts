@@ -83,6 +83,14 @@ export function cleanAnswer(raw: string): string {
     .trim()
 }
 
+const WRONG_LANGUAGE = '用户用英文提问，回答必须用英文（人名、地名可以保留中文）。'
+/** English with at most names in Chinese ("Account manager for Bao'an District (宝安区): 吕宇翔"). */
+const readsEnglish = (text: string) => {
+  const words = text.match(/[A-Za-z][A-Za-z'’-]*/g)?.length ?? 0
+  const han = text.match(/[\u3400-\u9fff]/g)?.length ?? 0
+  return words >= 3 && han <= 2 * words
+}
+
 /** The question as the cache sees it: normalised, without punctuation or spaces ("保險期限多久？" = "保险期限多久"). */
 // A decimal point, thousands comma or percent after a digit is part of a figure ("1.5年" is not "15年").
 const cacheWording = (norm: string) => norm.replace(/\s+/g, '').replace(/\p{P}/gu, (ch, i: number, all: string) => (/[.,%]/.test(ch) && /\d/.test(all[i - 1] ?? '') ? ch : ''))
@@ -190,7 +198,8 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
           return { kind: 'decline' }
         }
         violations = checkAnswer(text, evidence)
-        if (!violations.length) {
+        const wrongLanguage = req.lang === 'en' && !readsEnglish(text)
+        if (!violations.length && !wrongLanguage) {
           if (attempt) stats.repaired++
           stats.answered++
           const sources = usedSources(text, blocks, names, req.sections[0]!.id)
@@ -199,10 +208,11 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
           return { kind: 'answer', text, sources, cached: false }
         }
         stats.guardRejections++
+        const problems = [describeViolations(violations), wrongLanguage ? WRONG_LANGUAGE : ''].filter(Boolean).join('\n')
         // What was wrong, masked: a rejected phone number is logged as 138****0000.
-        logger.warn({ llm: 'guard-rejected', attempt, violations: maskPersonalData(describeViolations(violations)) }, 'model answer rejected by the fact guard')
+        logger.warn({ llm: 'guard-rejected', attempt, violations: maskPersonalData(problems) }, 'model answer rejected by the fact guard')
         if (attempt) break
-        const repair = await prompts.format('repair', { problems: describeViolations(violations), decline: DECLINE })
+        const repair = await prompts.format('repair', { problems, decline: DECLINE })
         reply = await ask([...messages, ['ai', text], ['human', repair]])
       }
       return fallback('guard', { ...usage, violations: violations.length })
