@@ -193,3 +193,17 @@ describe('model mode: the answer’s language', () => {
     expect(await c.say('How long is the policy period?')).toContain('your account manager is 吕宇翔, 13699865957.')
   })
 })
+
+describe('model mode: personal data stays with us', () => {
+  it('phones and credit codes in the conversation reach the provider masked', async () => {
+    const { bot } = modelBot()
+    const c = chat(bot)
+    await c.say('我的手机是13812345678，信用代码91440300MA5EXAMP1F')
+    stub.reply({ content: '保险期限是1.5年。' })
+    await c.say('保险期限多久，我手机13812345678')
+    const sent = JSON.stringify(stub.requests.at(-1)!.messages)
+    expect(sent).toContain('138****5678')
+    expect(sent).not.toContain('13812345678')
+    expect(sent).not.toContain('91440300MA5EXAMP1F')
+  })
+})

@@ -159,7 +159,8 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
             sources: sourcesText,
             rule_results: rulesText,
             facts: facts || '（无）',
-            question: req.question,
+            // Phones and ID numbers stay with us: the provider sees them masked.
+            question: maskPersonalData(req.question),
             language: req.lang === 'en' ? 'English' : '中文',
           }),
         ],

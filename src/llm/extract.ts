@@ -2,6 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { BaseMessage } from '@langchain/core/messages'
 import type { Logger } from 'pino'
 import { z } from 'zod'
+import { maskPersonalData } from '../text/mask.js'
 import type { Prompts } from './prompts.js'
 import type { ModelRuntime } from './runtime.js'
 
@@ -55,7 +56,8 @@ export function createExtractor({ chat, prompts, runtime, logger, method = 'func
       const prompt = await prompts.format('extract', {
         fields: req.fields.map((f) => `- ${f.key}：${f.label}`).join('\n'),
         today: req.today,
-        text: req.text,
+        // The rules read phones and credit codes exactly; the provider never sees them.
+        text: maskPersonalData(req.text),
       })
       let parsed: Record<string, unknown> | null = null
       const r = await runtime.call(req.message, req.owner, async (signal) => {

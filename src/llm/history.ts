@@ -1,4 +1,5 @@
 import type { KvStore } from '../store/types.js'
+import { maskPersonalData } from '../text/mask.js'
 
 /** One exchange of the conversation as the model sees it. */
 export interface Exchange {
@@ -42,7 +43,8 @@ export function createHistory(kv: KvStore, ttlSeconds = 1800): History {
       }
     },
     append: async function appendHistory(owner, past, exchange) {
-      const list = [...past, { user: exchange.user.slice(0, MAX_CHARS), bot: rememberReply(exchange.bot) }].slice(-KEEP)
+      // Phones, credit codes and ID numbers never go to the model provider with the conversation.
+      const list = [...past, { user: maskPersonalData(exchange.user.slice(0, MAX_CHARS)), bot: maskPersonalData(rememberReply(exchange.bot)) }].slice(-KEEP)
       await kv.set(key(owner), JSON.stringify(list), ttlSeconds)
     },
   }
