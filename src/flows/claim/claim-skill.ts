@@ -195,6 +195,15 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
     (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm) && (!asksQuestion(ctx.text) || ASKS_FOR_FORM.test(ctx.norm))) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
 
   /**
+   * "确认" again right after the report was filed: the first reply was lost (a crash, a dropped connection) and
+   * the user asks again. They get the same number, never a policy excerpt about "confirming".
+   */
+  const confirmsAgain = (ctx: TurnContext) => {
+    const { topic, topicAt } = ctx.session.profile
+    return topic === CLAIM_FLOW && topicAt !== undefined && ctx.now - topicAt < RESUME_PROMPT_AFTER_MS && SUBMIT_WORD.test(ctx.text.trim())
+  }
+
+  /**
    * A question the router sends here only because the report was the last topic ("这个要多久" mid-form or right
    * after submitting): answer what the brief allows and never open or pause a form for it.
    */
@@ -214,9 +223,12 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
     key: CLAIM_FLOW,
     menuLabel: '在线报损（买家不付款、拒收等）',
     flowVersion: CLAIM_FLOW_VERSION,
-    detect: wantsToStart,
+    detect: (ctx) => wantsToStart(ctx) || confirmsAgain(ctx),
     start,
-    handle: (ctx) => (wantsToStart(ctx) ? start(ctx) : aside(ctx)),
+    async handle(ctx) {
+      if (wantsToStart(ctx)) return start(ctx)
+      return (confirmsAgain(ctx) && (await filing.lastFiled(ctx, RESUME_PROMPT_AFTER_MS))) || aside(ctx)
+    },
     async settle(ctx) {
       const d = data(ctx.session.flow!)
       return d.submission ? filing.alreadyFiled(ctx, d.submission) : undefined

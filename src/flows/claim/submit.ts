@@ -78,6 +78,12 @@ export function createSubmitter({ knowledge, reports, deliverNotices, logger }: 
       return [text(filedText(filed, false))]
     },
 
+    /** The user's latest report if it was filed in the last `withinMs`: the reply to a repeated confirm. */
+    async lastFiled(ctx: TurnContext, withinMs: number): Promise<Reply[] | undefined> {
+      const [latest] = await reports.listByUser(ownerKey(ctx.message))
+      return latest && ctx.now - latest.createdAt < withinMs ? [text(filedText(latest, false))] : undefined
+    },
+
     /** What a user inside the form is told while the store is down: nothing can be saved, and what to do. */
     storeDownText: `系统暂时无法保存报损内容，您刚才的回答这次没有记下。请过几分钟再发一次，我们接着填（已经提交的报案不会重复提交）；着急的话可以直接拨打理赔服务电话 ${claimsPhone} 报案。`,
   }
