@@ -70,6 +70,8 @@ describe('fact guard: phones, URLs, dates and names', () => {
     expect(rejected('2021年1月至2022年6月期间报关的出口', ['scope'])).toEqual([])
     expect(rejected('exports declared from January 2021 to June 2022', ['scope'])).toEqual([])
     expect(rejected('2021年3月至2022年12月期间报关的出口', ['scope'])).toEqual(['2021年3月', '2022年12月'])
+    // A day the sources never give is invented precision.
+    expect(rejected('2022年6月30日前报关的出口', ['scope'])).toEqual(['2022年6月30日'])
   })
 
   it("accepts the user's own month when this turn's rule results carry it", () => {

@@ -89,7 +89,7 @@ export function scanFacts(input: string, names: readonly string[] = []): Fact[] 
     return { kind: 'url', key, raw: m[0] }
   })
   for (const d of findMonths(t, new Date(0)).filter((d) => !d.relative)) {
-    facts.push({ kind: 'date', key: d.month ? `${d.year}-${d.month}` : `${d.year}`, raw: d.raw })
+    facts.push({ kind: 'date', key: [d.year, d.month, d.month && d.day].filter(Boolean).join('-'), raw: d.raw })
     blank(d.index, d.index + d.raw.length)
   }
   each(PERCENT, (m) => {

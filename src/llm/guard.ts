@@ -54,11 +54,10 @@ export function collectEvidence(texts: readonly string[], names: readonly string
         ev.numbers.add(f.key)
         break
       case 'date': {
-        ev.dates.add(f.key)
-        const [y, m] = f.key.split('-')
-        ev.dates.add(y!)
-        ev.numbers.add(y!)
-        if (m) ev.numbers.add(m)
+        // "2021年1月15日" also licenses "2021年1月" and "2021年"; never the other way round.
+        const [y, m, d] = f.key.split('-')
+        for (const k of [y, m && `${y}-${m}`, d && f.key]) if (k) ev.dates.add(k)
+        for (const n of [y, m, d]) if (n) ev.numbers.add(n)
         break
       }
       case 'number':

@@ -88,7 +88,8 @@ export function createModelMode(setup: ModelSetup, { knowledge, kv, logger, now 
     limiter: createRateLimiter({ kv, limit: s.userLimit, windowSeconds: s.userWindowSeconds, now }),
     logger,
     timeoutMs: s.timeoutMs,
-    breaker: createBreaker({ failures: s.breakerFailures, cooldownMs: s.breakerCooldownMs, now }),
+    // Provider health is wall-clock time, whatever clock the conversation runs on.
+    breaker: createBreaker({ failures: s.breakerFailures, cooldownMs: s.breakerCooldownMs }),
   })
   const composer = createComposer({
     chat: setup.chat,
