@@ -38,7 +38,7 @@ describe('model mode: answers', () => {
     expect(stub.requests).toHaveLength(1)
     const [system, user] = stub.requests[0]!.messages
     expect(system!.role).toBe('system')
-    expect(system!.content).toContain('资料不足以回答时，只回复四个字：资料里没有')
+    expect(system!.content).toContain('资料不足以回答时，只回复：资料里没有')
     expect(user!.content).toContain('统保政策保险期限为1.5年（即2021年1月至2022年6月）')
     expect(user!.content).toContain('请用中文回答')
   })
