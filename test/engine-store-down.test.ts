@@ -59,7 +59,7 @@ describe('with the store unavailable', () => {
 
   it('answers a bare "确认" from a user it does not know as a form it cannot save, not with a policy excerpt', async () => {
     const reply = await chat(bot).say('确认')
-    expect(reply).toContain('系统暂时无法保存报损内容')
+    expect(reply).toContain('您刚才填写的报损内容这次没有记下')
     expect(reply).toContain('88325700')
     expect(reply).not.toContain('来源')
   })
@@ -74,7 +74,7 @@ describe('a user inside the loss report when the store goes down', () => {
     setDown(true)
     for (const said of ['确认', '确认无误，提交', '德国', '2021年9月']) {
       const reply = await c.say(said)
-      expect(reply, said).toContain('系统暂时无法保存报损内容，您刚才的回答这次没有记下')
+      expect(reply, said).toContain('系统暂时无法保存对话，您刚才填写的报损内容这次没有记下')
       expect(reply, said).toContain('请过几分钟再发一次')
       expect(reply, said).toContain('理赔服务电话 88325700')
       expect(reply, said).not.toMatch(/来源|没有找到确切答案/)
@@ -82,7 +82,11 @@ describe('a user inside the loss report when the store goes down', () => {
     // A question is still answered, with the note.
     const asked = await c.say('赔付比例是多少？')
     expect(asked).toContain('80%')
-    expect(asked).toContain('系统暂时无法保存报损内容')
+    expect(asked).toContain('您刚才填写的报损内容这次没有记下')
+    // So is a request a rule skill knows.
+    const manager = await c.say('南山区客户经理')
+    expect(manager).toContain('金悠')
+    expect(manager).toContain('您刚才填写的报损内容这次没有记下')
     expect(await base.reports.listRecent(10)).toEqual([])
 
     setDown(false)
@@ -101,6 +105,6 @@ describe('a user inside the loss report when the store goes down', () => {
     const other = testBot({ store: { ...store, sessions: { ...store.sessions, save: (s) => (failSaves ? fail() : base.sessions.save(s)) } } })
     failSaves = true
     const reply = await chat(other, c.userId).say('深圳')
-    expect(reply).toContain('系统暂时无法保存报损内容')
+    expect(reply).toContain('您刚才填写的报损内容这次没有记下')
   })
 })

@@ -34,11 +34,11 @@ describe('a user at the confirm step while Redis stalls for 4 s', () => {
     // Redis stalls for 4 s: every command times out (1.5 s) instead of answering.
     await side.call('CLIENT', 'PAUSE', '4000', 'ALL')
     const stalled = await c.say('确认')
-    expect(stalled).toContain('系统暂时无法保存报损内容')
+    expect(stalled).toContain('您刚才填写的报损内容这次没有记下')
     expect(stalled).toContain('88325700')
     expect(stalled).not.toMatch(/来源|名单/)
     // Another instance, which never saw this user, still does not answer "确认" by retrieval.
-    expect(await chat(testBot({ store }), c.userId).say('确认')).toContain('系统暂时无法保存报损内容')
+    expect(await chat(testBot({ store }), c.userId).say('确认')).toContain('您刚才填写的报损内容这次没有记下')
     await side.call('CLIENT', 'UNPAUSE')
 
     const done = await c.say('确认')

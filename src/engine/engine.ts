@@ -191,7 +191,10 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     const ctx = context(message, session, t)
     const form = inForm ? byKey.get(inForm) : undefined
     const formNote = form?.storeDown?.(ctx, true)
-    if (formNote && !looksLikeQuestion(ctx.norm)) return [text(formNote)]
+    // Their form answer ("德国", "确认") gets only the note; a question or a request a rule skill knows
+    // ("南山区客户经理") is answered too, with the note after it.
+    const asks = looksLikeQuestion(ctx.norm) || skills.some((s) => s !== form && s.detect(ctx))
+    if (formNote && !asks) return [text(formNote)]
     // A message that only makes sense inside a form ("确认"), from a user this instance does not know.
     const formOnly = formNote ? undefined : skills.map((s) => s.storeDown?.(ctx, false)).find((note) => note !== undefined)
     if (formOnly) return [text(formOnly)]

@@ -85,7 +85,7 @@ export function createSubmitter({ knowledge, reports, deliverNotices, logger }: 
     },
 
     /** What a user inside the form is told while the store is down: nothing can be saved, and what to do. */
-    storeDownText: `系统暂时无法保存报损内容，您刚才的回答这次没有记下。请过几分钟再发一次，我们接着填（已经提交的报案不会重复提交）；着急的话可以直接拨打理赔服务电话 ${claimsPhone} 报案。`,
+    storeDownText: `系统暂时无法保存对话，您刚才填写的报损内容这次没有记下。请过几分钟再发一次，我们接着填（已经提交的报案不会重复提交）；着急的话可以直接拨打理赔服务电话 ${claimsPhone} 报案。`,
   }
 }
 
