@@ -138,3 +138,14 @@ describe('one question that needs two answers', () => {
     expect(a).not.toContain('核对统保保障范围')
   })
 })
+
+describe('a new short question after a follow-up topic', () => {
+  it('is answered as itself, not as the last topic', async () => {
+    const c = chat(bot)
+    await c.say('我们在沙井')
+    const a = await c.say('保险期限多久')
+    expect(a).toContain('1.5年')
+    expect(a).not.toContain('吕宇翔')
+    expect(await c.say('统保是什么')).not.toContain('吕宇翔')
+  })
+})

@@ -107,8 +107,10 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     const recent = topic && topicAt !== undefined && ctx.now - topicAt < TOPIC_TTL_MS ? (byKey.get(topic) ?? (topic === otherwise.key ? otherwise : undefined)) : undefined
     // A form (the loss report) continues through resume(); a question asked during it is a detour, not its follow-up.
     const last = recent?.reminder ? undefined : recent
-    const elliptical = !!last && ctx.norm.length <= 30 && (ELLIPTICAL.test(ctx.norm) || ctx.norm.length <= 6)
-    if (elliptical && last.followUp?.(ctx)) return last
+    // "那南山呢" leans on the last answer; so may a very short message ("电话多少"), but only if that skill claims it.
+    const elliptical = !!last && ctx.norm.length <= 30 && ELLIPTICAL.test(ctx.norm)
+    const short = !!last && ctx.norm.length <= 6
+    if ((elliptical || short) && last.followUp?.(ctx)) return last
     return skills.find((s) => s.detect(ctx)) ?? (elliptical ? last : otherwise)
   }
 
