@@ -4,6 +4,7 @@ import { createMessageCrypto } from '../../src/channels/wechat/crypto.js'
 import type { Engine } from '../../src/engine/engine.js'
 import { createApp } from '../../src/http/app.js'
 import { createMemoryStore } from '../../src/store/memory-store.js'
+import { StoreUnavailableError } from '../../src/store/types.js'
 import { silentLogger, testBot } from '../helpers/bot.js'
 import { startWeChatApiStub, type WeChatApiStub } from '../helpers/wechat-stub.js'
 import { eventually } from '../helpers/webhook-stub.js'
@@ -246,6 +247,15 @@ describe('retries and dedupe', () => {
     const retry = await postPlain(app, textMessage(from, '赔付比例', id))
     expect(tag(await retry.text(), 'Content')).toContain('80%')
     expect(calls()).toBe(2)
+  })
+
+  it('still answers when the shared store cannot record claims or nonces (no dedupe, no replay memory)', async () => {
+    const { app, store } = setup()
+    const down = () => Promise.reject(new StoreUnavailableError('kv down'))
+    Object.assign(store.kv, { setIfAbsent: down, get: down, set: down, delete: down })
+    const res = await postPlain(app, textMessage(user(), '赔付比例是多少', msgId()))
+    expect(res.status).toBe(200)
+    expect(tag(await res.text(), 'Content')).toContain('80%')
   })
 
   it('dedupes events on sender and CreateTime', async () => {
