@@ -8,6 +8,7 @@ import { asksQuestion, isWaiting, parseConfirmation } from '../../policy/contact
 import { looksLikeQuestion } from '../shared.js'
 import { extractFacts, rememberedFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
+import { wantsToStart } from './start-intent.js'
 import { createSubmitter, newSubmissionKey } from './submit.js'
 import type { ModelFacts } from './model-extract.js'
 import { claimFlags, indemnityLine, summaryLines } from './summary.js'
@@ -20,22 +21,13 @@ export const CLAIM_FLOW_VERSION = 1
 /** After this long away, the user is asked whether to continue the draft. */
 const RESUME_PROMPT_AFTER_MS = 30 * 60 * 1000
 
-const START = /(我要|我想|想要|要|帮我|申请|需要|想|准备)(在线)?(报损|报案|理赔|索赔)|^(报损|报案|在线报损|我要报损)[。.!！]?$|申请(理赔|索赔)|提出索赔|登记损失/
 const CANCEL = /^(取消|不报了|算了|不填了|退出|放弃|取消报损|取消报案)[。.!！]*$/
 const BACK = /^(上一步|返回上一步|上一题|返回|后退)[。.!！]*$/
 const CONTINUE = /^(继续|接着填|继续填|继续吧|好|好的|是|嗯)[。.!！]*$/
 const CONTINUE_WORD = /^(继续|接着填|继续填|继续吧)[。.!！]*$/
-const START_EN =
-  /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
-const ASK_HOW = /怎么|如何|流程|需要什么|要什么|要交什么|交什么|什么资料|什么材料|哪些资料|哪些材料|多久|电话|热线|号码|什么时候|何时|几时|哪里|在哪|谁|什么情况|哪些情况/
-// "能帮我报损吗" asks for the form; other questions about reporting ("幾時要報案？") are answered, not started.
-const ASKS_FOR_FORM = /(?:帮我|帮忙|给我|能|可以|可不可以|能不能|现在)(?:在线)?(?:报损|报案|理赔|索赔|登记)/
 // Mid-form, only the bare command means "start again"; "买家不付款，我要索赔" still answers the question asked.
 const START_ONLY = /^(?:我|我们)?(?:要|想|想要|需要|申请|准备|帮我)?(?:在线)?(?:报损|报案|理赔|索赔)(?:一下)?[。.!！]*$/
 const START_ONLY_EN = /^(?:(?:i|we) (?:want|would like|need|'d like) to |please |i'd like to )?(?:report (?:a |the )?(?:loss|claim)|file (?:a |the )?claim)[.!]*$/
-// "要报损吗", "需不需要报案": whether to report is a question for the policy answer, not a request to start.
-const SHOULD_I = /(?:要不要|需不需要|用不用|该不该|是不是要|是否要?)(?:在线)?(?:报损|报案|理赔|索赔)|(?:需要|要|应该|该|得)(?:在线)?(?:报损|报案|理赔|索赔)(?:吗|么|不)/
-const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|are|should|will|would)\b|\?/
 const CORRECTION = /^(?:把|将)?(.{1,12}?)(?:改成|改为|更正为|修改为|换成|应该是|应为)[:：]?\s*(.+)$/
 const EDIT = /^(?:我?要|需要|想)?(?:修改|更改|改一下|改)(.{1,12})$/
 const BARE_REFUSE = /^(不对|有错|错了|写错了|填错了|要改|需要改|需要修改|我要改|改一下)[了。.!！]*$/
@@ -190,9 +182,6 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
     }
     return best?.key
   }
-
-  const wantsToStart = (ctx: TurnContext) =>
-    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm) && (!asksQuestion(ctx.text) || ASKS_FOR_FORM.test(ctx.norm))) || (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
 
   /**
    * "确认" again right after the report was filed: the first reply was lost (a crash, a dropped connection) and
