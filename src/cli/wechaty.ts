@@ -67,7 +67,7 @@ async function shutdown(signal: string) {
   await channel.idle()
   channel.detach()
   server?.close()
-  bot.outbox?.stop()
+  await bot.outbox?.stop()
   await bot.store.close()
   process.exit(0)
 }
