@@ -14,7 +14,7 @@ function brokenStore(): Store {
   return {
     ...base,
     sessions: { get: fail, save: fail, delete: fail },
-    reports: { nextSequence: fail, create: fail, bySubmission: fail, save: fail, get: fail, listByUser: fail, listByDistrict: fail, listRecent: fail },
+    reports: { nextSequence: fail, create: fail, bySubmission: fail, save: fail, get: fail, listByUser: fail, listByDistrict: fail, listRecent: fail, listFiled: fail, changeStatus: fail },
     roster: { replace: fail, getByCode: fail, all: fail, size: fail },
     runExclusive: fail,
     health: async () => 'degraded',

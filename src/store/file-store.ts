@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { acquireLock } from './dir-lock.js'
 import { checkPair, loadSnapshot, replayJournal, type JournalRecord } from './journal.js'
 import { createJournalWriter, unavailable } from './journal-writer.js'
-import { createMemoryStore, emptyMemoryState, filedReport } from './memory-store.js'
+import { auditId, createMemoryStore, emptyMemoryState, filedReport, statusChangeOf } from './memory-store.js'
 import { assertDay, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
 
 export interface FileStoreOptions {
@@ -141,6 +141,14 @@ export async function createFileStore({
       listByUser: memory.reports.listByUser,
       listByDistrict: memory.reports.listByDistrict,
       listRecent: memory.reports.listRecent,
+      listFiled: memory.reports.listFiled,
+      // One change of a report at a time (this process is the only writer): read, apply, journal, then the next.
+      changeStatus: (id, change, expectUpdatedAt) =>
+        memory.runExclusive(`report-status:${id}`, async () => {
+          const result = statusChangeOf(state, id, change, expectUpdatedAt)
+          if (result.kind === 'changed') await write({ op: 'report.save', report: structuredClone(result.report) }, true)
+          return result
+        }),
     },
     outbox: {
       add: (item) => write({ op: 'outbox.add', item: structuredClone(item) }, true),
@@ -189,6 +197,21 @@ export async function createFileStore({
           if (!state.kv.has(key)) state.kv.set(key, before)
         })
       },
+    },
+    staff: {
+      get: memory.staff.get,
+      put: (account) => write({ op: 'staff.put', account: structuredClone(account) }, true),
+      async remove(username) {
+        if (!state.staff.has(username)) return false
+        await write({ op: 'staff.remove', username }, true)
+        return true
+      },
+      list: memory.staff.list,
+    },
+    audit: {
+      append: (entry) => write({ op: 'audit.append', id: auditId(entry), entry: structuredClone(entry) }, true),
+      list: memory.audit.list,
+      size: memory.audit.size,
     },
     runExclusive: memory.runExclusive,
     async health() {

@@ -145,6 +145,8 @@ export function createJournalWriter({ handle: journal, paths, state, position, n
       outbox: [...state.outbox.values()],
       roster: [...state.roster.values()],
       kv: [...state.kv].filter(([, e]) => e.expiresAt > t),
+      staff: [...state.staff.values()],
+      audit: [...state.audit],
     }
     try {
       await writeFileAtomic(paths.snapshot, JSON.stringify(snap))

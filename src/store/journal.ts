@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib'
 import type { Logger } from 'pino'
 import type { Session } from '../engine/types.js'
 import { putReport, type MemoryState } from './memory-store.js'
-import type { LossReport, OutboxItem, RosterEntry } from './types.js'
+import type { AuditEntry, LossReport, OutboxItem, RosterEntry, StaffAccount } from './types.js'
 
 /*
  * The embedded store's files. journal.jsonl: one record a line, `<crc32 hex> <json>`; the checksum covers the JSON
@@ -27,6 +27,10 @@ export type JournalRecord =
   | { op: 'roster.replace'; entries: RosterEntry[] }
   | { op: 'kv.set'; key: string; value: string; expiresAt: number }
   | { op: 'kv.delete'; key: string }
+  | { op: 'staff.put'; account: StaffAccount }
+  | { op: 'staff.remove'; username: string }
+  /** Keyed by `id`, so a replay onto a snapshot that holds the entry adds nothing. */
+  | { op: 'audit.append'; id: string; entry: AuditEntry }
 
 export interface Snapshot {
   v: 1 | 2
@@ -39,6 +43,9 @@ export interface Snapshot {
   roster: RosterEntry[]
   /** Unexpired kv entries (v2): message dedupe marks and cached answers survive a restart. */
   kv?: [string, { value: string; expiresAt: number }][]
+  /** Staff console accounts and the audit log (absent in snapshots written before the console). */
+  staff?: StaffAccount[]
+  audit?: [string, AuditEntry][]
 }
 
 /** The journal or snapshot cannot be trusted; the store refuses to start rather than lose or reuse anything. */
@@ -77,6 +84,9 @@ export function applyRecord(state: MemoryState, r: JournalRecord): void {
     case 'roster.replace': state.roster = new Map(r.entries.map((e) => [e.creditCode, e])); break
     case 'kv.set': state.kv.set(r.key, { value: r.value, expiresAt: r.expiresAt }); break
     case 'kv.delete': state.kv.delete(r.key); break
+    case 'staff.put': state.staff.set(r.account.username, r.account); break
+    case 'staff.remove': state.staff.delete(r.username); break
+    case 'audit.append': if (!state.audit.has(r.id)) state.audit.set(r.id, r.entry); break
     default: throw new Error(`unknown record "${String((r as { op: unknown }).op)}" (written by a newer version?)`)
   }
 }
@@ -103,6 +113,8 @@ export async function loadSnapshot(path: string, state: MemoryState): Promise<nu
   for (const i of snap.outbox) state.outbox.set(i.id, i)
   state.roster = new Map(snap.roster.map((e) => [e.creditCode, e]))
   for (const [k, e] of snap.kv ?? []) state.kv.set(k, e)
+  for (const a of snap.staff ?? []) state.staff.set(a.username, a)
+  state.audit = new Map(snap.audit ?? [])
   return snap.gen ?? 0
 }
 

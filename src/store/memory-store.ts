@@ -1,5 +1,21 @@
 import type { Session } from '../engine/types.js'
-import { assertDay, parseReportNumber, reportNoticeItem, reportNumber, type LossReport, type NewReport, type OutboxItem, type RosterEntry, type Store } from './types.js'
+import {
+  applyStatusChange,
+  assertDay,
+  parseReportNumber,
+  reportNoticeItem,
+  reportNumber,
+  type AuditEntry,
+  type ChangeStatusResult,
+  type LossReport,
+  type NewReport,
+  type OutboxItem,
+  type ReportQuery,
+  type RosterEntry,
+  type StaffAccount,
+  type StatusChange,
+  type Store,
+} from './types.js'
 
 export interface MemoryStoreOptions {
   sessionTtlSeconds: number
@@ -16,10 +32,40 @@ export interface MemoryState {
   outbox: Map<string, OutboxItem>
   roster: Map<string, RosterEntry>
   kv: Map<string, { value: string; expiresAt: number }>
+  staff: Map<string, StaffAccount>
+  /** Oldest first, keyed by an id the store draws, so replaying a journal record onto a snapshot holding it adds nothing. */
+  audit: Map<string, AuditEntry>
 }
 
 export function emptyMemoryState(): MemoryState {
-  return { sessions: new Map(), reports: new Map(), submissions: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map() }
+  return { sessions: new Map(), reports: new Map(), submissions: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map(), staff: new Map(), audit: new Map() }
+}
+
+/** Reports filed in the query's range and district, newest first. */
+export function queryReports(state: MemoryState, { from = -Infinity, to = Infinity, district }: ReportQuery): LossReport[] {
+  return [...state.reports.values()]
+    .filter((r) => r.createdAt >= from && r.createdAt <= to && (district === undefined || r.district === district))
+    .sort(newestFirst)
+}
+
+/** A status change worked out on the state as it is now (nothing written): the file store journals `report` first. */
+export function statusChangeOf(state: MemoryState, id: string, change: StatusChange, expectUpdatedAt?: number): ChangeStatusResult {
+  const before = state.reports.get(id)
+  if (!before) return { kind: 'not_found' }
+  if (expectUpdatedAt !== undefined && before.updatedAt !== expectUpdatedAt) return { kind: 'stale', report: structuredClone(before) }
+  return { kind: 'changed', before: structuredClone(before), report: applyStatusChange(structuredClone(before), change) }
+}
+
+/** Audit entries newest first, `offset` skipped, at most `limit`. */
+export function auditPage(state: MemoryState, offset: number, limit: number): AuditEntry[] {
+  const all = [...state.audit.values()]
+  const end = all.length - Math.max(0, offset)
+  return all.slice(Math.max(0, end - Math.max(0, limit)), Math.max(0, end)).reverse().map((e) => structuredClone(e))
+}
+
+/** A key for a new audit entry: unique, and in append order when listed from a Map. */
+export function auditId(entry: AuditEntry): string {
+  return `${entry.at}-${crypto.randomUUID()}`
 }
 
 /** Put a report in the state; its number is never handed out again, even if the line that took it was lost. */
@@ -129,6 +175,15 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
       async listRecent(limit) {
         return [...state.reports.values()].sort(newestFirst).slice(0, limit).map((r) => structuredClone(r))
       },
+      async listFiled(query) {
+        return queryReports(state, query).map((r) => structuredClone(r))
+      },
+      async changeStatus(id, change, expectUpdatedAt) {
+        // One synchronous step, like create().
+        const result = statusChangeOf(state, id, change, expectUpdatedAt)
+        if (result.kind === 'changed') putReport(state, structuredClone(result.report))
+        return result
+      },
     },
     outbox: {
       async add(item) {
@@ -181,6 +236,32 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
       },
       async delete(key) {
         state.kv.delete(key)
+      },
+    },
+    staff: {
+      async get(username) {
+        const a = state.staff.get(username)
+        return a && structuredClone(a)
+      },
+      async put(account) {
+        state.staff.set(account.username, structuredClone(account))
+      },
+      async remove(username) {
+        return state.staff.delete(username)
+      },
+      async list() {
+        return [...state.staff.values()].sort((a, b) => (a.username < b.username ? -1 : 1)).map((a) => structuredClone(a))
+      },
+    },
+    audit: {
+      async append(entry) {
+        state.audit.set(auditId(entry), structuredClone(entry))
+      },
+      async list(offset, limit) {
+        return auditPage(state, offset, limit)
+      },
+      async size() {
+        return state.audit.size
       },
     },
     runExclusive: createLocalLocks(),

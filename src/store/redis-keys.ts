@@ -48,5 +48,7 @@ export function redisKeys(prefix: string) {
     roster: `${prefix}roster`,
     rosterTmp: (id: string) => `${prefix}roster:tmp:${id}`,
     lock: (key: string) => k(`lock:${key}`),
+    staff: `${prefix}staff`,
+    audit: `${prefix}audit`,
   }
 }

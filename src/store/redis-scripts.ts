@@ -20,6 +20,9 @@ const SAVE_AND_RELEASE = `redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3])
 const UPDATE_OUTBOX = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
   redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) redis.call('zadd', KEYS[2], ARGV[3], ARGV[1]) return 1 end return 0`
 
+// Compare-and-set: replace a value only if it is still the one the caller read (a report's status change).
+const REPLACE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 end return 0`
+
 /*
  * File a report once per submission key: the report filed under the key, or the day's next number, the report,
  * its three indexes, the key and (when asked) the manager's notice. The JSON texts come split where the number
@@ -60,17 +63,19 @@ export type ScriptedRedis = Redis & {
   tbRenew(lock: RedisKey, token: string, ttlMs: number): Promise<number>
   tbUpdateOutbox(items: RedisKey, due: RedisKey, id: string, json: string, at: number): Promise<number>
   tbCreateReport(...args: Array<RedisKey | number>): Promise<[number, string]>
+  tbReplaceIf(key: RedisKey, expected: string, value: string): Promise<number>
 }
 
 /** Register the scripts on a client (once per client). */
 export function withScripts(redis: Redis): ScriptedRedis {
-  if (!('tbCreateReport' in redis)) {
+  if (!('tbReplaceIf' in redis)) {
     redis.defineCommand('tbLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET })
     redis.defineCommand('tbSaveAndRelease', { numberOfKeys: 2, lua: SAVE_AND_RELEASE })
     redis.defineCommand('tbRelease', { numberOfKeys: 1, lua: RELEASE_LOCK })
     redis.defineCommand('tbRenew', { numberOfKeys: 1, lua: RENEW_LOCK })
     redis.defineCommand('tbUpdateOutbox', { numberOfKeys: 2, lua: UPDATE_OUTBOX })
     redis.defineCommand('tbCreateReport', { numberOfKeys: 7, lua: CREATE_REPORT })
+    redis.defineCommand('tbReplaceIf', { numberOfKeys: 1, lua: REPLACE_IF })
   }
   return redis as ScriptedRedis
 }

@@ -16,6 +16,8 @@
  *   {prefix}roster:tmp:{uuid}           hash    roster being written, RENAMEd over {prefix}roster   EX 10 min if left over
  *   {prefix}lock:{key}                  string  holder's random token (runExclusive)    PX lockLeaseMs (2 s), renewed
  *   {prefix}lock:turn:{{userId}}        string  lock of one user's turn (turn())                PX lockLeaseMs (2 s), renewed
+ *   {prefix}staff                       hash    username → staff account JSON   no expiry
+ *   {prefix}audit                       list    audit entry JSON, oldest first (RPUSH)   no expiry, never trimmed
  *
  * The user id sits in a hash tag ({…}) in the session and turn-lock keys so both land in one Cluster slot:
  * the turn scripts touch the two together. Keys with ill-formed UTF-16 are written as WTF-8 (redis-keys.ts).
@@ -27,14 +29,19 @@ import { acquire, keepAlive, type LeaseOptions } from './redis-lease.js'
 import { redisKeys } from './redis-keys.js'
 import { withScripts } from './redis-scripts.js'
 import {
+  applyStatusChange,
   assertDay,
   reportNoticeItem,
   StoreUnavailableError,
+  type AuditEntry,
+  type ChangeStatusResult,
   type CreatedReport,
   type LossReport,
   type NewReport,
   type OutboxItem,
   type RosterEntry,
+  type StaffAccount,
+  type StatusChange,
   type Store,
   type TurnResult,
 } from './types.js'
@@ -56,6 +63,8 @@ const SEQUENCE_TTL_SECONDS = 90 * 24 * 3600
 const ROSTER_TMP_TTL_SECONDS = 600
 const ROSTER_CHUNK = 500
 const HEALTH_TIMEOUT_MS = 500
+/** Compare-and-set rounds a status change tries before giving up (each lost round means another change landed). */
+const STATUS_CAS_ROUNDS = 20
 
 const ttl = (seconds: number) => Math.max(1, Math.ceil(seconds))
 
@@ -109,6 +118,23 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
     return { report: JSON.parse(json) as LossReport, created: created === 1 }
   }
 
+  /**
+   * Read, apply in JS, write only if the report is still what was read (a script compares the text): no Lua
+   * re-encoding of the report's JSON (cjson would turn [] into {}), and no WATCH on a connection shared by
+   * concurrent callers. A round lost to another change reads again.
+   */
+  async function changeStatus(id: string, change: StatusChange, expectUpdatedAt?: number): Promise<ChangeStatusResult> {
+    for (let round = 0; round < STATUS_CAS_ROUNDS; round++) {
+      const raw = await redis.get(key.report(id))
+      if (raw === null) return { kind: 'not_found' }
+      const before = JSON.parse(raw) as LossReport
+      if (expectUpdatedAt !== undefined && before.updatedAt !== expectUpdatedAt) return { kind: 'stale', report: before }
+      const report = applyStatusChange(before, change)
+      if ((await r.tbReplaceIf(key.report(id), raw, JSON.stringify(report))) === 1) return { kind: 'changed', before: JSON.parse(raw) as LossReport, report }
+    }
+    throw new Error(`report ${id} kept changing; status change not written`)
+  }
+
   async function reportsAt(ids: string[]): Promise<LossReport[]> {
     return ids.length ? parse<LossReport>(await redis.mget(ids.map(key.report))) : []
   }
@@ -157,6 +183,12 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
         attempt('reports.listByDistrict', async () => reportsAt(await redis.zrevrange(key.byDistrict(district), 0, -1))),
       listRecent: (limit) =>
         attempt('reports.listRecent', async () => (limit > 0 ? reportsAt(await redis.zrevrange(key.recent, 0, limit - 1)) : [])),
+      // The indexes' scores are createdAt, so a time range is one ZREVRANGEBYSCORE.
+      listFiled: ({ from, to, district }) =>
+        attempt('reports.listFiled', async () =>
+          reportsAt(await redis.zrevrangebyscore(district === undefined ? key.recent : key.byDistrict(district), to ?? '+inf', from ?? '-inf')),
+        ),
+      changeStatus: (id, change, expectUpdatedAt) => attempt('reports.changeStatus', () => changeStatus(id, change, expectUpdatedAt)),
     },
     outbox: {
       add: (item) => attempt('outbox.add', async () => {
@@ -207,6 +239,27 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       delete: (k) => attempt('kv.delete', async () => {
         await redis.del(key.kv(k))
       }),
+    },
+    staff: {
+      get: (username) => attempt('staff.get', async () => parse<StaffAccount>([await redis.hget(key.staff, username)])[0]),
+      put: (account) => attempt('staff.put', async () => {
+        await redis.hset(key.staff, account.username, JSON.stringify(account))
+      }),
+      remove: (username) => attempt('staff.remove', async () => (await redis.hdel(key.staff, username)) === 1),
+      list: () =>
+        attempt('staff.list', async () => parse<StaffAccount>(await redis.hvals(key.staff)).sort((a, b) => (a.username < b.username ? -1 : 1))),
+    },
+    audit: {
+      append: (entry) => attempt('audit.append', async () => {
+        await redis.rpush(key.audit, JSON.stringify(entry))
+      }),
+      // Oldest first in the list: the newest `offset + limit` are its tail.
+      list: (offset, limit) => attempt('audit.list', async () => {
+        if (limit <= 0) return []
+        const raw = await redis.lrange(key.audit, -(Math.max(0, offset) + limit), -(Math.max(0, offset) + 1))
+        return parse<AuditEntry>(raw).reverse()
+      }),
+      size: () => attempt('audit.size', () => redis.llen(key.audit)),
     },
     /*
      * A lock per key (per user for turns), not WATCH/MULTI: a turn reads the session, runs async engine code

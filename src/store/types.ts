@@ -7,6 +7,24 @@ export interface RosterEntry {
   creditCode: string
 }
 
+/** Where a report stands: 已受理 → 处理中 → 已办结. */
+export type ReportStatus = 'received' | 'in_review' | 'closed'
+/** How a closed report ended: 赔付, 不予赔付, 撤案. */
+export type ReportOutcome = 'paid' | 'declined' | 'withdrawn'
+
+/** One step of a report's lifecycle, recorded by a staff member (the console's status change). */
+export interface StatusChange {
+  /** Epoch ms. */
+  at: number
+  /** The staff member's username. */
+  by: string
+  status: ReportStatus
+  /** Set when, and only when, status is closed. */
+  outcome?: ReportOutcome
+  /** Shown to the exporter ("查询报案" and the push): e.g. the documents still needed. */
+  note?: string
+}
+
 /** A confirmed loss report (报损). `fields` holds what the user answered; the store does not interpret it. */
 export interface LossReport {
   /** Report number, e.g. BS20261126-0007. */
@@ -14,7 +32,9 @@ export interface LossReport {
   userId: string
   channel: string
   district: string
-  status: 'received' | 'in_review' | 'closed'
+  status: ReportStatus
+  /** How it ended, while status is closed. */
+  outcome?: ReportOutcome
   createdAt: number
   updatedAt: number
   fields: Record<string, unknown>
@@ -22,7 +42,23 @@ export interface LossReport {
   flags: string[]
   /** The draft's submission key (see ReportStore.create): a report is filed once per key. */
   submission?: string
+  /** Status changes, oldest first (absent until the first one). */
+  timeline?: StatusChange[]
 }
+
+/** Which reports listFiled returns: filed in [from, to] (epoch ms, both ends included, either may be open), optionally in one district. */
+export interface ReportQuery {
+  from?: number
+  to?: number
+  district?: string
+}
+
+/** What changeStatus did. `before` and `report` feed the audit log. */
+export type ChangeStatusResult =
+  | { kind: 'changed'; before: LossReport; report: LossReport }
+  | { kind: 'not_found' }
+  /** The report changed since the caller read it (its updatedAt is not the one expected): nothing was written. */
+  | { kind: 'stale'; report: LossReport }
 
 /** A confirmed report to file: everything but its number, which the store takes in the same step. */
 export interface NewReport {
@@ -80,6 +116,62 @@ export interface ReportStore {
   listByDistrict(district: string): Promise<LossReport[]>
   /** Newest first, at most `limit`. */
   listRecent(limit: number): Promise<LossReport[]>
+  /** Reports filed in a time range (and district), newest first: the console's report list. */
+  listFiled(query: ReportQuery): Promise<LossReport[]>
+  /**
+   * Record a status change atomically (across instances): status, outcome and updatedAt set, the change appended
+   * to the timeline (applyStatusChange). With `expectUpdatedAt`, only if the report is still as the caller saw it.
+   */
+  changeStatus(id: string, change: StatusChange, expectUpdatedAt?: number): Promise<ChangeStatusResult>
+}
+
+/** Console roles: hotline reads everything and changes status; manager only their districts; admin everything and accounts. */
+export type StaffRole = 'hotline' | 'manager' | 'admin'
+
+/** A staff console account (`npm run staff`, or the console's account page). */
+export interface StaffAccount {
+  username: string
+  role: StaffRole
+  /** The districts a manager sees; empty for the other roles. */
+  districts: string[]
+  /** `scrypt$N$r$p$salt$hash`, base64 salt and hash (src/console/password-node.ts); never shown or logged. */
+  passwordHash: string
+  createdAt: number
+  updatedAt: number
+  /** Console sessions issued before this (a password change) are no longer accepted. */
+  passwordChangedAt: number
+}
+
+export interface StaffStore {
+  get(username: string): Promise<StaffAccount | undefined>
+  /** Create or replace an account. */
+  put(account: StaffAccount): Promise<void>
+  /** true when the account existed. */
+  remove(username: string): Promise<boolean>
+  /** Every account, by username. */
+  list(): Promise<StaffAccount[]>
+}
+
+/** One staff action in the audit log: who, when, what, and the state before and after. */
+export interface AuditEntry {
+  /** Epoch ms. */
+  at: number
+  /** A staff username, or `cli` for `npm run staff`. */
+  actor: string
+  /** What was done: `report.status`, `staff.add`, `roster.import`, `login`, `login.failed`, `reports.export`… */
+  action: string
+  /** What it was done to: a report number, a username. */
+  target?: string
+  before?: unknown
+  after?: unknown
+}
+
+/** Append-only: entries are never changed or dropped. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>
+  /** Newest first: skip `offset` entries, then at most `limit`. */
+  list(offset: number, limit: number): Promise<AuditEntry[]>
+  size(): Promise<number>
 }
 
 export interface OutboxStore {
@@ -116,6 +208,10 @@ export interface Store {
   outbox: OutboxStore
   roster: RosterStore
   kv: KvStore
+  /** Staff console accounts. */
+  staff: StaffStore
+  /** Staff actions, for admins. */
+  audit: AuditLog
   /**
    * Run fn while no other holder of the same key runs — across instances for a shared store.
    * Used to serialise one user's turns and to fetch a token once.
@@ -165,6 +261,19 @@ export const REPORT_NOTICE = 'report-notice'
  */
 export function reportNoticeItem(reportId: string, t: number): OutboxItem {
   return { id: `${REPORT_NOTICE}:${reportId}`, kind: REPORT_NOTICE, payload: { reportId }, attempts: 0, nextAttemptAt: t, createdAt: t }
+}
+
+/** A report after a status change: the memory and file stores apply it in place, the Redis store before its compare-and-set. */
+export function applyStatusChange(report: LossReport, change: StatusChange): LossReport {
+  // Only the fields that are set, so every store keeps the same object (JSON drops undefined ones).
+  const step: StatusChange = { at: change.at, by: change.by, status: change.status }
+  if (change.status === 'closed' && change.outcome) step.outcome = change.outcome
+  if (change.note) step.note = change.note
+  const next: LossReport = { ...report, status: change.status, updatedAt: change.at, timeline: [...(report.timeline ?? []), step] }
+  // An outcome belongs to a closed report only; reopening one clears it.
+  if (change.status === 'closed' && change.outcome) next.outcome = change.outcome
+  else delete next.outcome
+  return next
 }
 
 /** A day key as the stores accept it: YYYYMMDD, nothing else (it becomes part of keys and numbers). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newSession, type Session } from '../../src/engine/types.js'
-import { runTurn, type LossReport, type NewReport, type OutboxItem, type Store } from '../../src/store/types.js'
+import { runTurn, type AuditEntry, type LossReport, type NewReport, type OutboxItem, type StaffAccount, type Store } from '../../src/store/types.js'
 
 /** Session expiry every store under the contract must be created with. */
 export const CONTRACT_SESSION_TTL_SECONDS = 1
@@ -45,6 +45,14 @@ const LONE_IDS = ['api:\ud800', 'api:\udc00', 'api:\ufffd'] as const
 
 function item(id: string, nextAttemptAt: number, over: Partial<OutboxItem> = {}): OutboxItem {
   return { id, kind: 'notify-manager', payload: { reportId: 'BS1', to: ['m1'] }, attempts: 0, nextAttemptAt, createdAt: nextAttemptAt, ...over }
+}
+
+function staff(username: string, over: Partial<StaffAccount> = {}): StaffAccount {
+  return { username, role: 'hotline', districts: [], passwordHash: `scrypt$16384$8$1$salt$${username}`, createdAt: 1_000, updatedAt: 1_000, passwordChangedAt: 1_000, ...over }
+}
+
+function audit(n: number, over: Partial<AuditEntry> = {}): AuditEntry {
+  return { at: 1_000 + n, actor: 'zhang', action: 'report.status', target: `BS-${n}`, before: { status: 'received' }, after: { status: 'in_review', flags: [] }, ...over }
 }
 
 function session(userId: string, now = 1_000): Session {
@@ -223,6 +231,109 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const b = await store.reports.create(newReport('sub-b', {}, false))
         expect(b.report.id).toBe('BS20261126-0004')
         expect(await store.reports.get('BS20261126-0003')).toEqual(report('BS20261126-0003'))
+      })
+    })
+
+    describe('report lifecycle (changeStatus)', () => {
+      it('sets status and outcome, appends the change to the timeline and returns before and after', async () => {
+        await store.reports.save(report('BS-1'))
+        const first = await store.reports.changeStatus('BS-1', { at: 2_000, by: 'zhang', status: 'in_review', note: '请补充报关单' })
+        expect(first).toEqual({
+          kind: 'changed',
+          before: report('BS-1'),
+          report: report('BS-1', { status: 'in_review', updatedAt: 2_000, timeline: [{ at: 2_000, by: 'zhang', status: 'in_review', note: '请补充报关单' }] }),
+        })
+        const closed = await store.reports.changeStatus('BS-1', { at: 3_000, by: 'li', status: 'closed', outcome: 'paid' })
+        expect(closed.kind).toBe('changed')
+        const got = await store.reports.get('BS-1')
+        expect(got).toMatchObject({ status: 'closed', outcome: 'paid', updatedAt: 3_000, fields: report('x').fields, flags: [] })
+        expect(got!.timeline).toEqual([
+          { at: 2_000, by: 'zhang', status: 'in_review', note: '请补充报关单' },
+          { at: 3_000, by: 'li', status: 'closed', outcome: 'paid' },
+        ])
+        // Reopened: the outcome goes with the closed status; the indexes still find it.
+        await store.reports.changeStatus('BS-1', { at: 4_000, by: 'li', status: 'in_review', outcome: 'paid' })
+        const reopened = (await store.reports.get('BS-1'))!
+        expect(reopened.outcome).toBeUndefined()
+        expect(reopened.timeline!.at(-1)).toEqual({ at: 4_000, by: 'li', status: 'in_review' })
+        expect((await store.reports.listByDistrict('南山区')).map((r) => r.status)).toEqual(['in_review'])
+        expect((await store.reports.listByUser('u1')).map((r) => r.timeline?.length)).toEqual([3])
+      })
+
+      it('reports a missing report, and refuses a change made on a stale copy', async () => {
+        expect(await store.reports.changeStatus('BS-none', { at: 2_000, by: 'zhang', status: 'in_review' })).toEqual({ kind: 'not_found' })
+        await store.reports.save(report('BS-1'))
+        await store.reports.changeStatus('BS-1', { at: 2_000, by: 'zhang', status: 'in_review' }, 1_000)
+        const stale = await store.reports.changeStatus('BS-1', { at: 2_500, by: 'li', status: 'closed', outcome: 'declined' }, 1_000)
+        expect(stale.kind).toBe('stale')
+        expect(stale.kind === 'stale' && stale.report.updatedAt).toBe(2_000)
+        expect(await store.reports.get('BS-1')).toMatchObject({ status: 'in_review', updatedAt: 2_000 })
+      })
+
+      it('loses no change when many land at once', async () => {
+        await store.reports.save(report('BS-1'))
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => store.reports.changeStatus('BS-1', { at: 2_000 + i, by: `s${i}`, status: 'in_review', note: `第${i}条` })),
+        )
+        expect(results.every((r) => r.kind === 'changed')).toBe(true)
+        const notes = (await store.reports.get('BS-1'))!.timeline!.map((t) => t.note)
+        expect([...notes].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `第${i}条`).sort())
+      })
+    })
+
+    describe('reports filed in a time range (listFiled)', () => {
+      it('includes both ends, filters by district, newest first', async () => {
+        await store.reports.save(report('BS-1', { createdAt: 1_000 }))
+        await store.reports.save(report('BS-2', { createdAt: 2_000, district: '福田区' }))
+        await store.reports.save(report('BS-3', { createdAt: 3_000 }))
+        await store.reports.save(report('BS-4', { createdAt: 4_000 }))
+        const ids = (rs: LossReport[]) => rs.map((r) => r.id)
+        expect(ids(await store.reports.listFiled({}))).toEqual(['BS-4', 'BS-3', 'BS-2', 'BS-1'])
+        expect(ids(await store.reports.listFiled({ from: 2_000, to: 3_000 }))).toEqual(['BS-3', 'BS-2'])
+        expect(ids(await store.reports.listFiled({ from: 2_001 }))).toEqual(['BS-4', 'BS-3'])
+        expect(ids(await store.reports.listFiled({ to: 1_999 }))).toEqual(['BS-1'])
+        expect(ids(await store.reports.listFiled({ district: '南山区', from: 1_000, to: 3_000 }))).toEqual(['BS-3', 'BS-1'])
+        expect(ids(await store.reports.listFiled({ district: '龙岗区' }))).toEqual([])
+        // A report that moved district is listed under its new one only.
+        await store.reports.save(report('BS-3', { createdAt: 3_000, district: '福田区' }))
+        expect(ids(await store.reports.listFiled({ district: '福田区' }))).toEqual(['BS-3', 'BS-2'])
+      })
+    })
+
+    describe('staff accounts', () => {
+      it('creates, replaces, lists by username and removes accounts, handing out copies', async () => {
+        expect(await store.staff.get('zhang')).toBeUndefined()
+        expect(await store.staff.list()).toEqual([])
+        await store.staff.put(staff('zhang'))
+        await store.staff.put(staff('admin', { role: 'admin' }))
+        await store.staff.put(staff('wang', { role: 'manager', districts: ['宝安区', '光明区'] }))
+        expect((await store.staff.list()).map((a) => a.username)).toEqual(['admin', 'wang', 'zhang'])
+        expect(await store.staff.get('wang')).toEqual(staff('wang', { role: 'manager', districts: ['宝安区', '光明区'] }))
+        const got = (await store.staff.get('wang'))!
+        got.districts.push('changed after get')
+        expect((await store.staff.get('wang'))!.districts).toEqual(['宝安区', '光明区'])
+        await store.staff.put(staff('zhang', { passwordHash: 'new', passwordChangedAt: 5_000 }))
+        expect(await store.staff.get('zhang')).toMatchObject({ passwordHash: 'new', passwordChangedAt: 5_000 })
+        expect(await store.staff.remove('zhang')).toBe(true)
+        expect(await store.staff.remove('zhang')).toBe(false)
+        expect(await store.staff.get('zhang')).toBeUndefined()
+        expect((await store.staff.list()).map((a) => a.username)).toEqual(['admin', 'wang'])
+      })
+    })
+
+    describe('audit log', () => {
+      it('keeps every entry and pages through them newest first', async () => {
+        expect(await store.audit.list(0, 10)).toEqual([])
+        for (let n = 1; n <= 7; n++) await store.audit.append(audit(n))
+        expect(await store.audit.size()).toBe(7)
+        expect(await store.audit.list(0, 3)).toEqual([audit(7), audit(6), audit(5)])
+        expect((await store.audit.list(3, 3)).map((e) => e.target)).toEqual(['BS-4', 'BS-3', 'BS-2'])
+        expect((await store.audit.list(6, 3)).map((e) => e.target)).toEqual(['BS-1'])
+        expect(await store.audit.list(7, 3)).toEqual([])
+        expect(await store.audit.list(0, 0)).toEqual([])
+        const all = await Promise.all(Array.from({ length: 10 }, (_, i) => store.audit.append(audit(100 + i))))
+        expect(all).toHaveLength(10)
+        expect(await store.audit.size()).toBe(17)
       })
     })
 

@@ -220,4 +220,31 @@ describe('file store on disk', () => {
     writeFileSync(notADir, '')
     await expect(open(join(notADir, 'data'))).rejects.toBeInstanceOf(StoreUnavailableError)
   })
+
+  it('keeps staff accounts, the audit log and status changes across restarts, and a journal replayed onto its snapshot adds no audit entry twice', async () => {
+    const dir = tempDir()
+    const store = await open(dir)
+    await store.reports.save(report('BS-1'))
+    await store.staff.put({ username: 'zhang', role: 'manager', districts: ['南山区'], passwordHash: 'h', createdAt: 1, updatedAt: 1, passwordChangedAt: 1 })
+    await store.staff.put({ username: 'gone', role: 'hotline', districts: [], passwordHash: 'h', createdAt: 1, updatedAt: 1, passwordChangedAt: 1 })
+    expect(await store.staff.remove('gone')).toBe(true)
+    await store.reports.changeStatus('BS-1', { at: 2_000, by: 'zhang', status: 'in_review', note: '补充材料' })
+    await store.audit.append({ at: 2_000, actor: 'zhang', action: 'report.status', target: 'BS-1', before: { status: 'received' }, after: { status: 'in_review' } })
+    await store.audit.append({ at: 2_001, actor: 'zhang', action: 'logout' })
+    const journalBefore = readFileSync(join(dir, 'journal.jsonl'))
+    await store.compact()
+    // A crash after the snapshot was written but before the journal was cut: the old journal replays onto the new snapshot.
+    const crashed = tempDir()
+    writeFileSync(join(crashed, 'snapshot.json'), readFileSync(join(dir, 'snapshot.json')))
+    writeFileSync(join(crashed, 'journal.jsonl'), journalBefore)
+    await store.close()
+    for (const d of [dir, crashed]) {
+      const again = await open(d)
+      expect((await again.staff.list()).map((a) => a.username)).toEqual(['zhang'])
+      expect(await again.audit.size()).toBe(2)
+      expect((await again.audit.list(0, 10)).map((e) => e.action)).toEqual(['logout', 'report.status'])
+      expect(await again.reports.get('BS-1')).toMatchObject({ status: 'in_review', timeline: [{ by: 'zhang', note: '补充材料' }] })
+      await again.close()
+    }
+  })
 })
