@@ -71,6 +71,8 @@ export const configSchema = z.object({
   WECHATY_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   /** `npm run wechaty` also serves the HTTP app on PORT in the same process (one process sharing the embedded store). */
   WECHATY_SERVE_HTTP: flag.default(false),
+  /** Signs the staff console's cookies (at least 32 characters, the same on every instance); unset → /console is off. */
+  CONSOLE_SECRET: optional.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters (e.g. openssl rand -hex 32)'),
 })
 
 export type Config = z.infer<typeof configSchema>
