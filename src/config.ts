@@ -90,3 +90,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return result.data
 }
+
+/**
+ * Cloudflare Workers: vars and secrets arrive as the Worker's env bindings, beside the Durable Object namespaces.
+ * The plain values (a wrangler.toml var may be a TOML number or boolean) go through the same schema.
+ */
+export function configFromBindings(bindings: Record<string, unknown>): Config {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(bindings)) if (['string', 'number', 'boolean'].includes(typeof v)) env[k] = String(v)
+  return loadConfig(env)
+}
