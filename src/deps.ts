@@ -11,11 +11,10 @@ import { buildStore } from './store/build-store.js'
 import { createOutboxWorker, createWebhookSender, type OutboxWorker } from './notify/outbox-worker.js'
 import { createNoticeBody } from './notify/report-notice.js'
 import type { Store } from './store/types.js'
-import type { Logger } from 'pino'
-import { createWeChatApi, type WeChatApi } from './channels/wechat/api.js'
-import { createMessageCrypto } from './channels/wechat/crypto.js'
-import type { AppDeps } from './http/app.js'
 import type { ModelFactory } from './llm/mode.js'
+import { buildWeChat, type WeChatDeps } from './deps-web.js'
+
+export { buildWeChat, type WeChatDeps }
 
 /** The one place that turns configuration into clients (Node runtime). Nothing connects at import time. */
 export async function buildNodeBot(config: Config, overrides: { store?: Store } = {}): Promise<Bot & { logger: ReturnType<typeof createLogger>; outbox?: OutboxWorker; wechat?: WeChatDeps }> {
@@ -94,31 +93,4 @@ export async function buildWechaty(config: Config): Promise<Wechaty> {
     puppet: config.WECHATY_PUPPET as PuppetModuleName,
     puppetOptions: config.WECHATY_PUPPET_TOKEN ? { token: config.WECHATY_PUPPET_TOKEN } : {},
   })
-}
-
-export type WeChatDeps = NonNullable<AppDeps['wechat']> & { api?: WeChatApi }
-
-/** WeChat settings → crypto for safe mode and the API client (only with an AppSecret); undefined without a token. */
-export function buildWeChat(config: Config, store: Store, logger: Logger): WeChatDeps | undefined {
-  if (!config.WECHAT_TOKEN) return undefined
-  const crypto =
-    config.WECHAT_ENCODING_AES_KEY && config.WECHAT_APP_ID
-      ? createMessageCrypto({
-          appId: config.WECHAT_APP_ID,
-          encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
-          previousEncodingAesKey: config.WECHAT_ENCODING_AES_KEY_PREVIOUS,
-        })
-      : undefined
-  const api =
-    config.WECHAT_APP_ID && config.WECHAT_APP_SECRET
-      ? createWeChatApi({
-          appId: config.WECHAT_APP_ID,
-          appSecret: config.WECHAT_APP_SECRET,
-          apiBase: config.WECHAT_API_BASE,
-          kv: store.kv,
-          runExclusive: (key, fn) => store.runExclusive(key, fn),
-          logger,
-        })
-      : undefined
-  return { token: config.WECHAT_TOKEN, crypto, api, budgetMs: config.WECHAT_REPLY_BUDGET_MS }
 }
