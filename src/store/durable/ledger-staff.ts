@@ -1,0 +1,43 @@
+import type { SqlStorage } from '@cloudflare/workers-types/index.js'
+import type { AuditEntry, StaffAccount } from '../types.js'
+import { escapeKey } from './keys.js'
+
+/** Staff accounts and the append-only audit log, as SQL over the ledger object's storage. */
+export function migrateStaff(sql: SqlStorage): void {
+  sql.exec('CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, body TEXT NOT NULL)')
+  // AUTOINCREMENT: a row id is never reused, so the log's order is the order of appends.
+  sql.exec('CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)')
+}
+
+export function staffAccount(sql: SqlStorage, username: string): StaffAccount | undefined {
+  const row = sql.exec<{ body: string }>('SELECT body FROM staff WHERE username = ?', escapeKey(username)).toArray()[0]
+  return row && (JSON.parse(row.body) as StaffAccount)
+}
+
+export function putStaffAccount(sql: SqlStorage, account: StaffAccount): void {
+  sql.exec('INSERT OR REPLACE INTO staff (username, body) VALUES (?, ?)', escapeKey(account.username), JSON.stringify(account))
+}
+
+export function removeStaffAccount(sql: SqlStorage, username: string): boolean {
+  const existed = staffAccount(sql, username) !== undefined
+  sql.exec('DELETE FROM staff WHERE username = ?', escapeKey(username))
+  return existed
+}
+
+export function staffAccounts(sql: SqlStorage): StaffAccount[] {
+  return [...sql.exec<{ body: string }>('SELECT body FROM staff ORDER BY username')].map((r) => JSON.parse(r.body) as StaffAccount)
+}
+
+export function appendAudit(sql: SqlStorage, entry: AuditEntry): void {
+  sql.exec('INSERT INTO audit (body) VALUES (?)', JSON.stringify(entry))
+}
+
+/** Newest first: `offset` skipped, then at most `limit`. */
+export function auditEntries(sql: SqlStorage, offset: number, limit: number): AuditEntry[] {
+  if (limit <= 0) return []
+  return [...sql.exec<{ body: string }>('SELECT body FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?', limit, Math.max(0, offset))].map((r) => JSON.parse(r.body) as AuditEntry)
+}
+
+export function auditSize(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM audit').one().n
+}

@@ -1,0 +1,25 @@
+import type { ExecutionContext } from '@cloudflare/workers-types/index.js'
+import { createWorkerHandler, type WorkerEnv, type WorkerHandler } from './worker/build.js'
+import { createWorkerLogger } from './worker/logger.js'
+
+export { LedgerObject, SharedObject, UserObject } from './worker/objects.js'
+
+let handler: WorkerHandler | undefined
+
+/**
+ * Cloudflare Workers entry (wrangler.toml): the same Hono app as `npm start` — /healthz, /api/chat, /wechat.
+ * The bot is built on the first request, not at import: workerd forbids timers and randomness at global scope,
+ * and the configuration only arrives with a request (env).
+ */
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    try {
+      handler ??= createWorkerHandler(env)
+    } catch (err) {
+      // A bad setting or knowledge file: the log names the variable or the file; tried again on the next request.
+      createWorkerLogger('error').error({ err }, 'the bot could not start')
+      return Response.json({ error: { code: 'not_configured', message: '服务配置有误，请联系管理员。' } }, { status: 500 })
+    }
+    return handler(request, ctx)
+  },
+}
