@@ -12,12 +12,12 @@ export interface KeyedApi {
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>
   delete(key: string): Promise<void>
   /** Runs `held` (a callback into the caller) while no other holder of `lock` runs in this object. */
-  exclusive(lock: string, held: () => Promise<void>): Promise<void>
+  exclusive(lock: string, held: () => Promise<unknown>): Promise<void>
   /**
-   * One turn under the owner's lock: `step` gets the stored session (JSON) and returns the one to save; a failed
-   * step saves nothing.
+   * One turn under the owner's lock: `step` gets the stored session (JSON) and returns the one to save, or
+   * undefined (the turn failed) to save nothing.
    */
-  turn(owner: string, ttlSeconds: number, step: (session: string | undefined) => Promise<string>): Promise<void>
+  turn(owner: string, ttlSeconds: number, step: (session: string | undefined) => Promise<string | undefined>): Promise<void>
   getSession(owner: string): Promise<string | undefined>
   saveSession(owner: string, session: string, ttlSeconds: number): Promise<void>
   deleteSession(owner: string): Promise<void>

@@ -28,9 +28,6 @@ export interface DurableStoreOptions {
   tenant?: string
 }
 
-/** A held callback failed: its own error is rethrown to the caller, not this one. */
-class HeldFailed extends Error {}
-
 /**
  * The Store over Durable Objects (Cloudflare Workers). KV is not used: it is eventually consistent and has no
  * put-if-absent. Stubs are made per call: a stub belongs to the request that made it, the store outlives requests.
@@ -55,10 +52,15 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
   const maybe = <T>(raw: string | undefined): T | undefined => (raw === undefined ? undefined : (JSON.parse(raw) as T))
 
   /**
-   * Run `work` inside the callback an object holds under a lock. Its result and its own error come back here
-   * untouched by RPC; only a failure of the object itself becomes StoreUnavailableError.
+   * Run `work` inside the callback an object holds under a lock. Its result and its own error stay here (an error
+   * is not thrown across RPC: the callback answers `undefined`, which the object takes as "save nothing"); only a
+   * failure of the object itself becomes StoreUnavailableError.
    */
-  async function hold<A extends unknown[], R, T>(what: string, enter: (held: (...args: A) => Promise<R>) => Promise<void>, work: (...args: A) => Promise<{ give: R; keep: T }>): Promise<T> {
+  async function hold<A extends unknown[], R, T>(
+    what: string,
+    enter: (held: (...args: A) => Promise<R | undefined>) => Promise<void>,
+    work: (...args: A) => Promise<{ give: R; keep: T }>,
+  ): Promise<T> {
     let out: { ok: true; value: T } | { ok: false; error: unknown } | undefined
     try {
       await enter(async (...args) => {
@@ -68,12 +70,12 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
           return give
         } catch (error) {
           out = { ok: false, error }
-          throw new HeldFailed('held work failed')
+          return undefined
         }
       })
     } catch (err) {
-      // The work succeeded but the object failed afterwards (a turn's session not saved): the store failed.
-      if (!out || out.ok) throw new StoreUnavailableError(`durable object ${what}: ${(err as Error).message}`)
+      // The object failed: before the work ran, or after it (a turn whose session was not saved).
+      throw new StoreUnavailableError(`durable object ${what}: ${(err as Error).message}`)
     }
     if (!out) throw new StoreUnavailableError(`durable object ${what}: the lock never ran the work`)
     if (!out.ok) throw out.error
@@ -138,7 +140,7 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
     runExclusive: (key, fn) =>
       hold(
         'lock',
-        (held: () => Promise<void>) => keyed(lockHome(key)).exclusive(escapeKey(key), held),
+        (held: () => Promise<undefined>) => keyed(lockHome(key)).exclusive(escapeKey(key), held),
         async () => ({ give: undefined, keep: await fn() }),
       ),
     // One round trip: the user's object reads the session under the user's lock, calls back with it, and saves
@@ -146,7 +148,7 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
     turn: <T>(userId: string, fn: (session: Session | undefined) => Promise<TurnResult<T>>) =>
       hold(
         'turn',
-        (held: (raw: string | undefined) => Promise<string>) => userObject(userId).turn(escapeKey(userId), sessionTtlSeconds, held),
+        (held: (raw: string | undefined) => Promise<string | undefined>) => userObject(userId).turn(escapeKey(userId), sessionTtlSeconds, held),
         async (raw: string | undefined) => {
           const { session, result } = await fn(maybe<Session>(raw))
           return { give: JSON.stringify(session), keep: result }

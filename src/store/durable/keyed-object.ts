@@ -67,15 +67,16 @@ export class KeyedObject extends DurableObject<unknown> implements KeyedApi {
     this.sql.exec('DELETE FROM kv WHERE k = ?', `k:${key}`)
   }
 
-  async exclusive(lock: string, held: () => Promise<void>): Promise<void> {
-    await this.locks(`x:${lock}`, () => held())
+  async exclusive(lock: string, held: () => Promise<unknown>): Promise<void> {
+    await this.locks(`x:${lock}`, async () => void (await held()))
   }
 
-  async turn(owner: string, ttlSeconds: number, step: (session: string | undefined) => Promise<string>): Promise<void> {
+  async turn(owner: string, ttlSeconds: number, step: (session: string | undefined) => Promise<string | undefined>): Promise<void> {
     await this.locks(`x:user:${owner}`, async () => {
       const k = `s:${owner}`
       const next = await step(this.live(k))
-      await this.sweepAt(this.put(k, next, ttlSeconds))
+      // undefined: the turn failed in the caller; nothing is saved.
+      if (next !== undefined) await this.sweepAt(this.put(k, next, ttlSeconds))
     })
   }
 
