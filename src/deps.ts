@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { PuppetModuleName, Wechaty } from 'wechaty'
 import { createBot, type Bot } from './bot.js'
@@ -13,6 +14,9 @@ import { createNoticeBody } from './notify/report-notice.js'
 import type { Store } from './store/types.js'
 import type { ModelFactory } from './llm/mode.js'
 import { buildWeChat, type WeChatDeps } from './deps-web.js'
+import type { Logger } from 'pino'
+import type { ConsoleOptions } from './console/context.js'
+import { createScryptHasher } from './console/password-node.js'
 
 export { buildWeChat, type WeChatDeps }
 
@@ -93,4 +97,17 @@ export async function buildWechaty(config: Config): Promise<Wechaty> {
     puppet: config.WECHATY_PUPPET as PuppetModuleName,
     puppetOptions: config.WECHATY_PUPPET_TOKEN ? { token: config.WECHATY_PUPPET_TOKEN } : {},
   })
+}
+
+/**
+ * The staff console's settings when CONSOLE_SECRET is set: scrypt for passwords, htmx read from node_modules (the
+ * app serves it itself). Without a secret the console stays off, and the log says so.
+ */
+export function buildConsole(config: Config, bot: Pick<Bot, 'knowledge' | 'places'>, logger: Logger): ConsoleOptions | undefined {
+  if (!config.CONSOLE_SECRET) {
+    logger.info('staff console off: set CONSOLE_SECRET to serve /console')
+    return undefined
+  }
+  const htmx = readFileSync(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8')
+  return { secret: config.CONSOLE_SECRET, knowledge: bot.knowledge, places: bot.places, hasher: createScryptHasher(), htmx }
 }

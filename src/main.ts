@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server'
 import { loadConfig } from './config.js'
-import { buildNodeBot } from './deps.js'
+import { buildConsole, buildNodeBot } from './deps.js'
 import { createApp } from './http/app.js'
 
 const startedAt = performance.now()
@@ -9,7 +9,15 @@ const bot = await buildNodeBot(config).catch((err: Error) => {
   console.error(err.message)
   process.exit(1)
 })
-const app = createApp({ engine: bot.engine, store: bot.store, logger: bot.logger, maxTextLength: config.MAX_TEXT_LENGTH, wechat: bot.wechat, model: bot.model })
+const app = createApp({
+  engine: bot.engine,
+  store: bot.store,
+  logger: bot.logger,
+  maxTextLength: config.MAX_TEXT_LENGTH,
+  wechat: bot.wechat,
+  model: bot.model,
+  console: buildConsole(config, bot, bot.logger),
+})
 
 // Deliver queued notices now (left over from before a restart) and keep retrying the ones that fail.
 bot.outbox?.start(config.NOTIFY_RETRY_SECONDS * 1000)

@@ -109,7 +109,8 @@ export function createAccounts({ staff, audit, hasher, districts: known, now = D
     async setPassword(username: string, password: string, actor: string): Promise<void> {
       const account = await mustGet(username)
       checkPassword(password)
-      const t = now()
+      // Strictly later than the last change, whatever the clock: sessions compare it for equality.
+      const t = Math.max(now(), account.passwordChangedAt + 1)
       await staff.put({ ...account, passwordHash: await hasher.hash(password), updatedAt: t, passwordChangedAt: t })
       await audit.append({ at: t, actor, action: 'staff.passwd', target: account.username })
     },

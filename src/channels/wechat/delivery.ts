@@ -35,9 +35,11 @@ export function createDelivery({ kv, api, logger }: DeliveryOptions): Delivery {
       const page = await takeMore(openId)
       if (page) return page
     }
+    // Messages from staff that could not be pushed (no AppSecret, outside the 48 h window) come first: they are news.
+    const notices = await take(noticeKey(openId))
     const owed = await take(`wx:pending:${openId}`)
     const replies = await ask()
-    const parts = [...(owed ? [`您之前问题的回答：\n${owed}`] : []), ...(prefix ? [prefix] : []), ...replies.map((r) => r.text)]
+    const parts = [...(notices ? [notices] : []), ...(owed ? [`您之前问题的回答：\n${owed}`] : []), ...(prefix ? [prefix] : []), ...replies.map((r) => r.text)]
     return parts.join('\n\n')
   }
 
@@ -90,6 +92,37 @@ export function createDelivery({ kv, api, logger }: DeliveryOptions): Delivery {
   }
 
   return { compose, firstPage, deliverLater }
+}
+
+const noticeKey = (openId: string) => `wx:notice:${openId}`
+
+/** How a staff message reached the user: pushed now, or kept for their next message. */
+export type StaffMessageDelivery = 'sent' | 'kept'
+
+/**
+ * A message from staff to a WeChat user (a report's new status; a person's reply): a customer-service message
+ * when the account has an AppSecret and the user wrote within 48 h, otherwise kept and put in front of the
+ * answer to their next message. Kept messages pile up in order (a concurrent second one may overwrite the
+ * first: staff messages to one user are rare and the report's status can always be asked).
+ */
+export async function sendOrKeep({ kv, api, logger }: DeliveryOptions, openId: string, text: string): Promise<StaffMessageDelivery> {
+  if (api) {
+    try {
+      let sent = true
+      for (const page of splitForWeChat(text, MAX_REPLY_BYTES)) {
+        if (!(await api.sendText(openId, page))) {
+          sent = false
+          break
+        }
+      }
+      if (sent) return 'sent'
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'customer-service message failed; keeping the staff message for the next message')
+    }
+  }
+  const earlier = await kv.get(noticeKey(openId))
+  await kv.set(noticeKey(openId), earlier ? `${earlier}\n\n${text}` : text, PENDING_SECONDS * 15)
+  return 'kept'
 }
 
 function byteLength(s: string): number {

@@ -1,0 +1,105 @@
+import { Hono } from 'hono'
+import { NONCE, secureHeaders } from 'hono/secure-headers'
+import { createAccounts } from './accounts.js'
+import { CONSOLE_CSS } from './assets.js'
+import { checkOrigin, isApi, requireRole, requireStaff } from './auth.js'
+import type { ConsoleDeps, ConsoleEnv } from './context.js'
+import { ConsoleError } from './errors.js'
+import { createLockout } from './lockout.js'
+import { createLookup } from './lookup.js'
+import { barePage, page } from './render.js'
+import { apiRoutes } from './routes/api.js'
+import { auditRoutes } from './routes/audit.js'
+import { loginRoutes } from './routes/login.js'
+import { lookupRoutes } from './routes/lookup.js'
+import { reportRoutes } from './routes/reports.js'
+import { rosterRoutes } from './routes/roster.js'
+import { staffRoutes } from './routes/staff.js'
+import { createSessions } from './session.js'
+import { createStatusPush } from './status-push.js'
+
+/**
+ * The staff console under /console: Chinese pages rendered on the server (hono/jsx), htmx served by the app
+ * itself, signed-cookie sessions shared through the store (so any instance serves any staff member), CSRF
+ * checks on every POST, a strict CSP, and an audit entry for every action. Mount with app.route('/console', …).
+ *
+ * A new page: its routes in routes/<page>.tsx (they get c.var.staff, c.var.csrf and c.var.audit), registered
+ * below after requireStaff (with requireRole if it is not for everyone), and its menu entry in nav.ts.
+ */
+export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
+  const { store, knowledge, places, engine, logger, hasher, secret } = deps
+  const now = deps.now ?? Date.now
+  const sessions = createSessions({ secret, kv: store.kv, staff: store.staff, now })
+  const lockout = createLockout(store.kv)
+  const districts = knowledge.managers.groups.flatMap((g) => g.districts)
+  const accounts = createAccounts({ staff: store.staff, audit: store.audit, hasher, districts, now })
+  const pushStatus = createStatusPush({ kv: store.kv, api: deps.wechatApi, logger, knowledge })
+  const staffOnly = requireStaff({ sessions, audit: store.audit, now })
+
+  const app = new Hono<ConsoleEnv>()
+
+  // Scripts only with this response's nonce (htmx is loaded that way); styles, requests and forms to this app only.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: [NONCE],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      xFrameOptions: 'DENY',
+    }),
+  )
+
+  app.get('/assets/htmx.min.js', (c) =>
+    c.body(deps.htmx, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }),
+  )
+  app.get('/assets/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
+
+  // Every POST from here on, login included: same origin only (Origin, or Sec-Fetch-Site).
+  app.use('*', checkOrigin)
+  loginRoutes(app, { secret, sessions, lockout, staff: store.staff, audit: store.audit, hasher, logger, now })
+
+  app.use('*', staffOnly)
+  lookupRoutes(app, { lookup: createLookup({ store, engine, knowledge, places }), knowledge })
+  reportRoutes(app, { store, knowledge, places, logger, pushStatus, now })
+  apiRoutes(app, { store, knowledge })
+  app.use('/staff', requireRole('admin'))
+  app.use('/staff/*', requireRole('admin'))
+  staffRoutes(app, { staff: store.staff, accounts, lockout, districts })
+  app.use('/roster', requireRole('admin'))
+  rosterRoutes(app, { roster: store.roster })
+  app.use('/audit', requireRole('admin'))
+  auditRoutes(app, { audit: store.audit })
+
+  // Mounted with app.route(), the console's own notFound would not be used: a last route answers instead.
+  app.all('*', (c) => {
+    if (isApi(c)) return c.json({ error: { code: 'not_found', message: '没有这个地址' } }, 404)
+    return page(c, '没有这个页面', <p>没有这个页面。<a href="/console">返回查询</a></p>, 404)
+  })
+
+  app.onError(function consoleError(err, c) {
+    const known = err instanceof ConsoleError
+    // hono/csrf refuses a cross-site POST with its own 403.
+    const status = known ? err.status : 'getResponse' in err && (err as { status?: number }).status === 403 ? 403 : 500
+    const message = known ? err.message : status === 403 ? '请求来源不对（只接受本站页面提交），请从坐席台页面重新操作。' : '系统出了点问题，请稍后再试。'
+    if (status === 500) logger.error({ err }, 'console error')
+    if (isApi(c)) return c.json({ error: { code: known ? 'refused' : status === 403 ? 'forbidden' : 'internal', message } }, status)
+    const body = (
+      <div class="error">
+        <p>{message}</p>
+        <p>
+          <a href="/console">返回坐席台</a>
+        </p>
+      </div>
+    )
+    return c.var.staff ? page(c, '无法完成', body, status) : barePage(c, '无法完成', body, status)
+  })
+
+  return app
+}
