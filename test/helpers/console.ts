@@ -149,5 +149,10 @@ export function sampleReport(id: string, over: Partial<LossReport> = {}, fields:
 
 /** The page's text, tags dropped, for reading what a person sees. */
 export function pageText(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ')
+  const entities: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&nbsp;': ' ', '&amp;': '&' }
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&(quot|#39|lt|gt|nbsp|amp);/g, (e) => entities[e]!)
+    .replace(/\s+/g, ' ')
 }
