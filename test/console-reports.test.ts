@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWeChatApi } from '../src/channels/wechat/api.js'
 import { createMemoryStore } from '../src/store/memory-store.js'
-import type { LossReport } from '../src/store/types.js'
+import type { LossReport, Store } from '../src/store/types.js'
 import { silentLogger } from './helpers/bot.js'
 import { FULL_REPORT } from './helpers/claim.js'
 import { consoleSetup, fileReportOverApi, pageText, sampleReport, signedIn } from './helpers/console.js'
@@ -16,7 +16,7 @@ const chat = async (app: { request: (p: string, i: RequestInit) => Response | Pr
 const day = (d: number, h = 2) => Date.UTC(2026, 10, d, h)
 
 /** Reports in three districts over a few days: what the list, the roles and the CSV are tested on. */
-async function seed(store: ReturnType<typeof createMemoryStore>) {
+async function seed(store: Store) {
   const reports: LossReport[] = [
     sampleReport('BS20261120-0001', { district: '南山区', createdAt: day(20), updatedAt: day(20) }, { company: '深圳市南山甲有限公司', amount: { value: 100_000, currency: 'USD' } }),
     sampleReport('BS20261121-0001', { district: '宝安区', createdAt: day(21), updatedAt: day(21) }, { company: '深圳市宝安乙有限公司', amount: { value: 300_000, currency: 'USD' } }),
