@@ -13,7 +13,9 @@ import { auditRoutes } from './routes/audit.js'
 import { loginRoutes } from './routes/login.js'
 import { lookupRoutes } from './routes/lookup.js'
 import { reportRoutes } from './routes/reports.js'
-import { rosterRoutes } from './routes/roster.js'
+import { rosterRoutes, ROSTER_MAX_BYTES } from './routes/roster.js'
+import { capBody } from '../http/body-limit.js'
+import { HttpError } from '../http/errors.js'
 import { staffRoutes } from './routes/staff.js'
 import { createSessions } from './session.js'
 import { createStatusPush } from './status-push.js'
@@ -65,6 +67,8 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.use('*', checkOrigin)
   loginRoutes(app, { secret, sessions, lockout, staff: store.staff, audit: store.audit, hasher, logger, now })
 
+  // The roster upload's own size limit, before anything reads the body (the app skips its 16 KB cap there).
+  app.use('/roster', capBody({ maxBytes: ROSTER_MAX_BYTES }))
   app.use('*', staffOnly)
   lookupRoutes(app, { lookup: createLookup({ store, engine, knowledge, places }), knowledge })
   reportRoutes(app, { store, knowledge, places, logger, pushStatus, now })
@@ -84,10 +88,16 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   })
 
   app.onError(function consoleError(err, c) {
-    const known = err instanceof ConsoleError
+    const known = err instanceof ConsoleError || err instanceof HttpError
     // hono/csrf refuses a cross-site POST with its own 403.
     const status = known ? err.status : 'getResponse' in err && (err as { status?: number }).status === 403 ? 403 : 500
-    const message = known ? err.message : status === 403 ? '请求来源不对（只接受本站页面提交），请从坐席台页面重新操作。' : '系统出了点问题，请稍后再试。'
+    const message = known
+      ? err instanceof HttpError && err.status === 413
+        ? `文件太大（超过 ${ROSTER_MAX_BYTES / 1024 / 1024} MB）。`
+        : err.message
+      : status === 403
+        ? '请求来源不对（只接受本站页面提交），请从坐席台页面重新操作。'
+        : '系统出了点问题，请稍后再试。'
     if (status === 500) logger.error({ err }, 'console error')
     if (isApi(c)) return c.json({ error: { code: known ? 'refused' : status === 403 ? 'forbidden' : 'internal', message } }, status)
     const body = (

@@ -143,11 +143,13 @@ export function createLookup({ store, engine, knowledge, places }: LookupDeps) {
       return result
     }
 
-    const code = findCreditCode(q)
-    const codeLike = !code ? CODE_LIKE.exec(q)?.[0] : undefined
-    if (codeLike && /\d{6}/.test(codeLike)) {
-      const check = checkCreditCode(codeLike)
-      if (!check.ok) result.codeProblem = `“${codeLike}”${creditCodeProblem(check.reason)}`
+    // A code that fails its check (a typo) is said so; one that passes finds the firm.
+    const candidate = findCreditCode(q) ?? CODE_LIKE.exec(q)?.[0]
+    let code: string | undefined
+    if (candidate && /\d{6}/.test(candidate)) {
+      const check = checkCreditCode(candidate)
+      if (check.ok) code = check.code
+      else result.codeProblem = `“${candidate}”${creditCodeProblem(check.reason)}`
     }
     if (code) {
       result.firms = await firms(staff, q, code)

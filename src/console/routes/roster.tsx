@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { parseRosterCsv, type RosterParse } from '../../policy/roster.js'
 import type { RosterStore } from '../../store/types.js'
 import type { ConsoleEnv } from '../context.js'
@@ -73,15 +72,8 @@ export function rosterRoutes(app: Hono<ConsoleEnv>, { roster }: { roster: Roster
 
   app.get('/roster', (c) => show(c))
 
-  app.post(
-    '/roster',
-    bodyLimit({
-      maxSize: ROSTER_MAX_BYTES,
-      onError: () => {
-        throw new ConsoleError(413, `文件太大（超过 ${ROSTER_MAX_BYTES / 1024 / 1024} MB）。`)
-      },
-    }),
-    async function importRoster(c) {
+  // The body's size is capped (ROSTER_MAX_BYTES) in console.tsx, before anything reads it.
+  app.post('/roster', async function importRoster(c) {
       const body = await c.req.parseBody()
       const file = body.file
       const text = file instanceof File && file.size > 0 ? await file.text() : typeof body.csv === 'string' ? body.csv : ''
@@ -97,6 +89,5 @@ export function rosterRoutes(app: Hono<ConsoleEnv>, { roster }: { roster: Roster
       const stored = await roster.replace(parsed.entries)
       await c.var.audit('roster.import', undefined, { size: before }, { size: stored, rejected: parsed.rejected.length })
       return show(c, { parsed, stored, before })
-    },
-  )
+  })
 }
