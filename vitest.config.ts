@@ -1,5 +1,16 @@
+import { fileURLToPath } from 'node:url'
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+
+// Node test files that also run inside workerd, unchanged: test/helpers/bot.ts is swapped for
+// test/worker-helpers/bot.ts (bundled knowledge, Intl segmenter), so they check the Worker answers as on Node.
+// Left out: tests that read files, start servers or processes, or need Redis or a model (Node-only by nature).
+const ALSO_ON_WORKERD = [
+  'alternatives', 'claim-form', 'claim', 'conversation', 'coverage-english', 'coverage-followups', 'coverage',
+  'eligibility-vague', 'eligibility', 'engine-store-down', 'engine', 'exactly-once', 'http-chat', 'loss-advice',
+  'outside-shenzhen', 'payout-groups', 'payout', 'policy-qa-english', 'policy-qa-gaps', 'policy-qa', 'rag-retrieval',
+  'robustness', 'worst-input', 'worker-golden', 'wechat/split', 'wechat/steps', 'wechat/xml',
+].map((name) => `test/${name}.test.ts`)
 
 export default defineConfig({
   test: {
@@ -13,12 +24,22 @@ export default defineConfig({
       // Tests that run inside workerd (Cloudflare's runtime), with the Worker and Durable Objects of wrangler.toml.
       {
         extends: true,
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // Notices go to a closed loopback port: deliveries fail and the ledger's alarm retries them (after 1 s).
+            miniflare: { bindings: { LOG_LEVEL: 'silent', NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:1/notify', NOTIFY_RETRY_SECONDS: '1' } },
+          }),
+        ],
         resolve: {
-          // The same substitutions as wrangler.toml [alias].
-          alias: { 'opencc-js': 'opencc-js/t2cn', 'csv-parse/sync': 'csv-parse/browser/esm/sync' },
+          alias: [
+            // The same substitutions as wrangler.toml [alias].
+            { find: /^opencc-js$/, replacement: 'opencc-js/t2cn' },
+            { find: /^csv-parse\/sync$/, replacement: 'csv-parse/browser/esm/sync' },
+            { find: /^(\.\.?\/)+helpers\/bot\.js$/, replacement: fileURLToPath(new URL('./test/worker-helpers/bot.ts', import.meta.url)) },
+          ],
         },
-        test: { name: 'workerd', include: ['test/**/*.workerd.test.ts'] },
+        test: { name: 'workerd', include: ['test/**/*.workerd.test.ts', ...ALSO_ON_WORKERD] },
       },
     ],
   },

@@ -38,13 +38,14 @@ function kept<T extends object>(target: T, keep: <R>(p: Promise<R>) => Promise<R
 /**
  * Everything the Worker serves, built from its bindings: the same bot (engine, skills, knowledge) as on Node,
  * with the Intl segmenter, the Durable Object store, and the Workers logger. Called on the first request.
+ * `tenant` prefixes every object name (tests run several apps side by side in one namespace).
  */
-export function createWorkerHandler(env: WorkerEnv): WorkerHandler {
+export function createWorkerHandler(env: WorkerEnv, { tenant }: { tenant?: string } = {}): WorkerHandler {
   const config = configFromBindings(env)
   const logger = createWorkerLogger(config.LOG_LEVEL)
   const knowledge = workerKnowledge()
   const segmenter = createIntlSegmenter(segmenterWords(knowledge))
-  const store = createDurableStore({ users: env.USERS, shared: env.SHARED, ledger: env.LEDGER, sessionTtlSeconds: config.SESSION_TTL_SECONDS })
+  const store = createDurableStore({ users: env.USERS, shared: env.SHARED, ledger: env.LEDGER, sessionTtlSeconds: config.SESSION_TTL_SECONDS, tenant })
   // The ledger object queues each notice with its report and delivers it from its alarm; nothing to ask for here.
   const deliverNotices = config.NOTIFY_WEBHOOK_URL ? () => undefined : undefined
   const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices })
