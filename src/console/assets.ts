@@ -14,7 +14,7 @@ header.top nav a.on,header.top nav a:hover{background:#1f4f8a;color:#fff;text-de
 header.top .me{display:flex;align-items:center;gap:10px;white-space:nowrap;font-size:13px}
 header.top .me button{background:transparent;border:1px solid #8fb0d9;color:#fff;padding:2px 10px;border-radius:4px;cursor:pointer}
 main{max-width:1200px;margin:0 auto;padding:20px}
-h1{font-size:20px;margin:0 0 16px}h2{font-size:16px;margin:24px 0 8px}
+h1{font-size:20px;margin:0 0 16px}h2{font-size:16px;margin:24px 0 8px}.card>h2:first-child,.card>p:first-child{margin-top:0}h3{font-size:14px;margin:16px 0 6px}
 .card{background:#fff;border:1px solid #dfe3e8;border-radius:6px;padding:16px;margin-bottom:16px}
 .search{display:flex;gap:8px}.search input{flex:1;font-size:16px;padding:8px 10px}
 input,select,textarea,button{font:inherit}

@@ -58,7 +58,7 @@ export function LookupResults({ result, knowledge }: { result: LookupResult; kno
               </p>
               {f.district ? (
                 <>
-                  <p>所在区：{f.district}（据其报案）</p>
+                  <p>所在区：{f.district}（据其报案），客户经理：</p>
                   <Managers district={f.district} managers={f.managers ?? []} />
                 </>
               ) : (
