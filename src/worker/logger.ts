@@ -11,7 +11,7 @@ const NESTED_SECRET_KEYS = new Set(['secret', 'token', 'apiKey'])
 const REDACTED = '[redacted]'
 
 function serializeError(err: Error): Record<string, unknown> {
-  return { type: err.name, message: maskPersonalData(err.message), stack: err.stack }
+  return { type: err.name, message: maskPersonalData(err.message), stack: err.stack && maskPersonalData(err.stack) }
 }
 
 /** The fields of one line: secrets redacted, every top-level string masked, errors as pino writes them. */
