@@ -72,7 +72,7 @@ describe('the staff console in chromium', () => {
     await shot('01-login')
     await page.click('button[type=submit]')
     await page.waitForURL(/\/console\/reports$/)
-    expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe('object')
+    expect(await page.evaluate(() => typeof (globalThis as unknown as { htmx?: unknown }).htmx)).toBe('object')
 
     // The roster, imported from the console (the same file `npm run roster:import` takes).
     await page.goto(`${server.url}/console/roster`)
@@ -82,11 +82,11 @@ describe('the staff console in chromium', () => {
 
     // A street: htmx swaps the results in without reloading the page, and puts the query in the address bar.
     await page.goto(`${server.url}/console/lookup`)
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true))
     await page.fill('input[name=q]', '沙井')
     await page.press('input[name=q]', 'Enter')
     await page.getByText('沙井属于宝安区的客户经理').waitFor()
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
     expect(decodeURIComponent(page.url())).toContain('/console/lookup?q=沙井')
     await expect(page.locator('#results').innerText()).resolves.toMatch(/吕宇翔：\d{11}/)
     await shot('02-lookup-street')
