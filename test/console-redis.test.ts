@@ -22,14 +22,14 @@ describe('the console on two instances sharing Redis', () => {
       const res = await staffCli(['add', user, '--role', role, ...extra], { ...env, STAFF_PASSWORD: PASSWORD })
       expect(res.code, res.stderr).toBe(0)
     }
-  })
+  }, 60_000)
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])
     const redis = new Redis(REDIS_URL)
     const keys = await redis.keys(`${prefix}*`)
     if (keys.length) await redis.del(...keys)
     redis.disconnect()
-  })
+  }, 30_000)
 
   it('a session from one instance works on the other; a status change on one is seen on the other and by the exporter; logout ends it on both', async () => {
     const user = `firm-${randomUUID().slice(0, 6)}`
@@ -53,7 +53,7 @@ describe('the console on two instances sharing Redis', () => {
     expect((await kept.get('/console/api/me')).status).toBe(200)
     expect((await onA.post('/console/logout', {})).status).toBe(303)
     expect((await kept.get('/console/api/me')).status).toBe(401)
-  })
+  }, 30_000)
 
   it('counts wrong passwords across instances: five in all lock the account on both', async () => {
     const statuses: number[] = []
@@ -64,7 +64,7 @@ describe('the console on two instances sharing Redis', () => {
     // An admin's new password (here from the command line) lifts nothing by itself: the lock runs its 15 minutes.
     expect((await staffCli(['passwd', 'wang'], { ...env, STAFF_PASSWORD: 'another-pass-22' })).code).toBe(0)
     expect((await new ConsoleClient(b.url).login('wang', 'another-pass-22')).status).toBe(429)
-  })
+  }, 30_000)
 
   it('two staff changing one report at once from two instances on the same page: one wins, the other is told', async () => {
     const user = `firm-${randomUUID().slice(0, 6)}`
@@ -81,5 +81,5 @@ describe('the console on two instances sharing Redis', () => {
     const report = (await (await x.get(`/console/api/reports/${no}`)).json()) as { report: { timeline: unknown[]; outcome: string } }
     expect(report.report.timeline).toHaveLength(1)
     expect(report.report.outcome).toBe(r1.status === 303 ? 'paid' : 'withdrawn')
-  })
+  }, 30_000)
 })

@@ -57,12 +57,12 @@ describe('npm run staff (embedded store)', () => {
     expect(journal).toMatch(/"passwordHash":"scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+"/)
     for (const secret of ['admin-password-1', 'hotline-pass-1', 'hotline-pass-2']) expect(journal).not.toContain(secret)
     expect(journal).toContain('"action":"staff.add"')
-  })
+  }, 60_000)
 
   it('is what `npm run staff` runs', async () => {
     const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'staff', '--', 'list'], { env: { ...process.env, DATA_DIR: dataDir(), LOG_LEVEL: 'silent' } })
     expect(stdout).toContain('还没有账号')
-  })
+  }, 60_000)
 })
 
 describe('the console in a real server (embedded store)', () => {
@@ -92,7 +92,7 @@ describe('the console in a real server (embedded store)', () => {
     expect(await sayTo(server, 'firm-1', `查询报案 ${no}`)).toContain('说明：请补充报关单')
     const snapshot = readFileSync(join(dir, 'snapshot.json'), 'utf8')
     expect(snapshot).toContain('"action":"report.status"')
-  })
+  }, 60_000)
 
   it('without CONSOLE_SECRET says in the log that the console is off, and serves no console', async () => {
     const server = await startServer({ DATA_DIR: dataDir() })
@@ -100,5 +100,5 @@ describe('the console in a real server (embedded store)', () => {
     expect(server.output()).toContain('staff console off')
     expect((await fetch(`${server.url}/console/login`)).status).toBe(404)
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
-  })
+  }, 60_000)
 })
