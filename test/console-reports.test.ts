@@ -92,7 +92,7 @@ describe('roles', () => {
     const refused = await c.post('/console/staff', { username: 'zhao', role: 'manager', password: 'initial-pass-1' })
     expect(refused.status).toBe(400)
     expect(await refused.text()).toContain('至少要指定一个区')
-    expect((await c.post('/console/staff/li/role', { role: 'hotline' })).status).toBe(303)
+    expect((await c.post('/console/staff/li/role', { role: 'hotline', district: ['宝安区', '光明区'] })).status).toBe(303)
     expect(await s.store.staff.get('li')).toMatchObject({ role: 'hotline', districts: [] })
     const self = await c.post('/console/staff/root/remove', {})
     expect(self.status).toBe(400)

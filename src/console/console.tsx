@@ -70,6 +70,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   // The roster upload's own size limit, before anything reads the body (the app skips its 16 KB cap there).
   app.use('/roster', capBody({ maxBytes: ROSTER_MAX_BYTES }))
   app.use('*', staffOnly)
+  // The pages. A new one is registered here, before the catch-all at the end (which would answer first).
   lookupRoutes(app, { lookup: createLookup({ store, engine, knowledge, places }), knowledge })
   reportRoutes(app, { store, knowledge, places, logger, pushStatus, now })
   apiRoutes(app, { store, knowledge })
@@ -81,7 +82,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.use('/audit', requireRole('admin'))
   auditRoutes(app, { audit: store.audit })
 
-  // Mounted with app.route(), the console's own notFound would not be used: a last route answers instead.
+  // Keep this last. Mounted with app.route(), the console's own notFound would not be used: a last route answers instead.
   app.all('*', (c) => {
     if (isApi(c)) return c.json({ error: { code: 'not_found', message: '没有这个地址' } }, 404)
     return page(c, '没有这个页面', <p>没有这个页面。<a href="/console">返回查询</a></p>, 404)

@@ -1,3 +1,8 @@
+/*
+ * Helpers for console tests (also for pages added later, such as handoffs): consoleSetup() builds an app with the
+ * console over a memory store and a movable clock, addStaff() makes accounts, signedIn() returns a ConsoleClient
+ * that keeps cookies and posts forms like a browser (Origin and the CSRF field included).
+ */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Hono } from 'hono'

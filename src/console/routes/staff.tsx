@@ -150,7 +150,9 @@ export function staffRoutes(app: Hono<ConsoleEnv>, { staff, accounts, lockout, d
 
   app.post('/staff/:username/role', async function changeRole(c) {
     const { one, many } = await form(c)
-    return act(c, 'role', () => accounts.setRole(c.req.param('username'), one('role') as StaffRole, many('district'), c.var.staff.username))
+    // The picker keeps a former manager's districts selected: they simply do not apply to the other roles.
+    const role = one('role') as StaffRole
+    return act(c, 'role', () => accounts.setRole(c.req.param('username'), role, role === 'manager' ? many('district') : [], c.var.staff.username))
   })
 
   app.post('/staff/:username/remove', async function removeAccount(c) {
