@@ -4,7 +4,7 @@ import { ScanStatus } from 'wechaty'
 import { attachWechatyChannel } from '../channels/wechaty/channel.js'
 import { supervise, wechatyConnection } from '../channels/wechaty/supervisor.js'
 import { loadConfig } from '../config.js'
-import { buildNodeBot, buildWechaty } from '../deps.js'
+import { buildConsole, buildNodeBot, buildWechaty } from '../deps.js'
 import { createApp } from '../http/app.js'
 
 /**
@@ -48,7 +48,7 @@ void bot.outbox?.drain().catch(() => undefined)
 const server = config.WECHATY_SERVE_HTTP
   ? serve(
       {
-        fetch: createApp({ engine: bot.engine, store: bot.store, logger, maxTextLength: config.MAX_TEXT_LENGTH, wechat: bot.wechat }).fetch,
+        fetch: createApp({ engine: bot.engine, store: bot.store, logger, maxTextLength: config.MAX_TEXT_LENGTH, wechat: bot.wechat, model: bot.model, console: buildConsole(config, bot, logger) }).fetch,
         port: config.PORT,
         hostname: config.HOST,
       },
