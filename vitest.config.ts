@@ -12,6 +12,15 @@ const ALSO_ON_WORKERD = [
   'robustness', 'worst-input', 'worker-golden', 'wechat/split', 'wechat/steps', 'wechat/xml',
 ].map((name) => `test/${name}.test.ts`)
 
+const WORKERD_SETUP = 'test/worker-helpers/global-setup.ts'
+const NOTIFY_TEST = 'test/worker-notify.workerd.test.ts'
+const WORKERD_ALIASES = [
+  // The same substitutions as wrangler.toml [alias].
+  { find: /^opencc-js$/, replacement: 'opencc-js/t2cn' },
+  { find: /^csv-parse\/sync$/, replacement: 'csv-parse/browser/esm/sync' },
+  { find: /^(\.\.?\/)+helpers\/bot\.js$/, replacement: fileURLToPath(new URL('./test/worker-helpers/bot.ts', import.meta.url)) },
+]
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -24,22 +33,22 @@ export default defineConfig({
       // Tests that run inside workerd (Cloudflare's runtime), with the Worker and Durable Objects of wrangler.toml.
       {
         extends: true,
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOG_LEVEL: 'silent' } } })],
+        resolve: { alias: WORKERD_ALIASES },
+        test: { name: 'workerd', include: ['test/**/*.workerd.test.ts', ...ALSO_ON_WORKERD], exclude: [NOTIFY_TEST], globalSetup: [WORKERD_SETUP] },
+      },
+      // The same, with NOTIFY_WEBHOOK_URL set for the Durable Objects too: the ledger then delivers notices from its
+      // alarm by itself, which the store contract (a store that only stores) must not see.
+      {
+        extends: true,
         plugins: [
-          cloudflareTest({
+          cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
-            // Notices go to a closed loopback port: deliveries fail and the ledger's alarm retries them (after 1 s).
-            miniflare: { bindings: { LOG_LEVEL: 'silent', NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:1/notify', NOTIFY_RETRY_SECONDS: '1' } },
-          }),
+            miniflare: { bindings: { LOG_LEVEL: 'silent', NOTIFY_WEBHOOK_URL: inject('webhookUrl'), NOTIFY_RETRY_SECONDS: '1' } },
+          })),
         ],
-        resolve: {
-          alias: [
-            // The same substitutions as wrangler.toml [alias].
-            { find: /^opencc-js$/, replacement: 'opencc-js/t2cn' },
-            { find: /^csv-parse\/sync$/, replacement: 'csv-parse/browser/esm/sync' },
-            { find: /^(\.\.?\/)+helpers\/bot\.js$/, replacement: fileURLToPath(new URL('./test/worker-helpers/bot.ts', import.meta.url)) },
-          ],
-        },
-        test: { name: 'workerd', include: ['test/**/*.workerd.test.ts', ...ALSO_ON_WORKERD] },
+        resolve: { alias: WORKERD_ALIASES },
+        test: { name: 'workerd-notify', include: [NOTIFY_TEST], globalSetup: [WORKERD_SETUP] },
       },
     ],
   },

@@ -26,6 +26,13 @@ export interface WorkerHandler {
   store: Store
 }
 
+export interface WorkerHandlerOptions {
+  /** Prefix of every Durable Object name (tests run several apps side by side in one namespace). */
+  tenant?: string
+  /** Tests: a slower engine, to spend the WeChat time budget. */
+  wrapEngine?: (engine: Engine) => Engine
+}
+
 /** Wrap every method of an object so the promises it returns are kept alive by `keep`. */
 function kept<T extends object>(target: T, keep: <R>(p: Promise<R>) => Promise<R>): T {
   const out = {} as Record<string, unknown>
@@ -38,9 +45,8 @@ function kept<T extends object>(target: T, keep: <R>(p: Promise<R>) => Promise<R
 /**
  * Everything the Worker serves, built from its bindings: the same bot (engine, skills, knowledge) as on Node,
  * with the Intl segmenter, the Durable Object store, and the Workers logger. Called on the first request.
- * `tenant` prefixes every object name (tests run several apps side by side in one namespace).
  */
-export function createWorkerHandler(env: WorkerEnv, { tenant }: { tenant?: string } = {}): WorkerHandler {
+export function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) => e }: WorkerHandlerOptions = {}): WorkerHandler {
   const config = configFromBindings(env)
   const logger = createWorkerLogger(config.LOG_LEVEL)
   const knowledge = workerKnowledge()
@@ -49,6 +55,7 @@ export function createWorkerHandler(env: WorkerEnv, { tenant }: { tenant?: strin
   // The ledger object queues each notice with its report and delivers it from its alarm; nothing to ask for here.
   const deliverNotices = config.NOTIFY_WEBHOOK_URL ? () => undefined : undefined
   const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices })
+  const botEngine = wrapEngine(bot.engine)
   const wechat = buildWeChat(config, store, logger)
   if (config.REDIS_URL) logger.warn('REDIS_URL is ignored on Workers: the store is Durable Objects')
   if (config.OPENAI_API_KEY) logger.warn('model mode is off on Workers (embedded answers only); see README')
@@ -64,7 +71,7 @@ export function createWorkerHandler(env: WorkerEnv, { tenant }: { tenant?: strin
       ))
       return p
     }
-    const engine: Engine = { handle: (message) => keep(bot.engine.handle(message)) }
+    const engine: Engine = { handle: (message) => keep(botEngine.handle(message)) }
     const kv: KvStore = kept(store.kv, keep)
     const app = createApp({
       engine,
