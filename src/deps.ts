@@ -13,7 +13,7 @@ import { createOutboxWorker, createWebhookSender, type OutboxWorker } from './no
 import { createNoticeBody } from './notify/report-notice.js'
 import type { Store } from './store/types.js'
 import type { ModelFactory } from './llm/mode.js'
-import { buildWeChat, type WeChatDeps } from './deps-web.js'
+import { buildModelWith, buildWeChat, type WeChatDeps } from './deps-web.js'
 import type { Logger } from 'pino'
 import type { ConsoleOptions } from './console/context.js'
 import { createScryptHasher } from './console/password-node.js'
@@ -42,46 +42,11 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
 }
 
 /**
- * Model mode when OPENAI_API_KEY is set: the chat model for the configured OpenAI-compatible endpoint and the
- * prompts, checked now (a missing placeholder stops start-up with the file's name). No key: undefined, no model.
+ * Model mode when OPENAI_API_KEY is set, with the prompts read from PROMPTS_DIR (only then: no key, no reading).
+ * A missing placeholder stops start-up with the file's name. No key: undefined, no model.
  */
-export async function buildModel(config: Config): Promise<ModelFactory | undefined> {
-  if (!config.OPENAI_API_KEY) return undefined
-  // LangChain is loaded only here: the embedded mode starts without it (about 0.2 s less).
-  const [{ createChatModel }, { loadPromptsDir }, { createModelMode }] = await Promise.all([
-    import('./llm/client.js'),
-    import('./llm/load-prompts-node.js'),
-    import('./llm/mode.js'),
-  ])
-  const prompts = await loadPromptsDir(resolve(config.PROMPTS_DIR))
-  const chat = await createChatModel({
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
-    model: config.OPENAI_MODEL,
-    timeoutMs: config.OPENAI_TIMEOUT_MS,
-    maxTokens: config.OPENAI_MAX_TOKENS,
-    temperature: config.OPENAI_TEMPERATURE,
-  })
-  // The rule functions as tools only on request: precomputed results need one model call, tools at least two.
-  const agent = config.OPENAI_RULES === 'tools' ? await (await import('./llm/rule-tools.js')).loadRuleAgent() : undefined
-  const setup = {
-    chat,
-    prompts,
-    agent,
-    settings: {
-      modelName: config.OPENAI_MODEL,
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
-      cacheTtlSeconds: config.OPENAI_CACHE_TTL_SECONDS,
-      userLimit: config.OPENAI_USER_LIMIT,
-      userWindowSeconds: config.OPENAI_USER_WINDOW_SECONDS,
-      historyTokens: config.OPENAI_HISTORY_TOKENS,
-      maxChars: config.OPENAI_ANSWER_CHARS,
-      structuredMethod: config.OPENAI_STRUCTURED_METHOD,
-      breakerFailures: config.OPENAI_BREAKER_FAILURES,
-      breakerCooldownMs: config.OPENAI_BREAKER_COOLDOWN_SECONDS * 1000,
-    },
-  }
-  return (deps) => createModelMode(setup, deps)
+export function buildModel(config: Config): Promise<ModelFactory | undefined> {
+  return buildModelWith(config, async () => (await import('./llm/load-prompts-node.js')).loadPromptsDir(resolve(config.PROMPTS_DIR)))
 }
 
 /**
