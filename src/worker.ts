@@ -4,7 +4,7 @@ import { createWorkerLogger } from './worker/logger.js'
 
 export { LedgerObject, SharedObject, UserObject } from './worker/objects.js'
 
-let handler: WorkerHandler | undefined
+let handler: Promise<WorkerHandler> | undefined
 
 /**
  * Cloudflare Workers entry (wrangler.toml): the same Hono app as `npm start` — /healthz, /api/chat, /wechat.
@@ -13,13 +13,15 @@ let handler: WorkerHandler | undefined
  */
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    let serve: WorkerHandler
     try {
-      handler ??= createWorkerHandler(env)
+      serve = await (handler ??= createWorkerHandler(env))
     } catch (err) {
-      // A bad setting or knowledge file: the log names the variable or the file; tried again on the next request.
+      // A bad setting, knowledge file or prompt: the log names it; tried again on the next request.
+      handler = undefined
       createWorkerLogger('error').error({ err }, 'the bot could not start')
       return Response.json({ error: { code: 'not_configured', message: '服务配置有误，请联系管理员。' } }, { status: 500 })
     }
-    return handler(request, ctx)
+    return serve(request, ctx)
   },
 }

@@ -13,9 +13,9 @@ import { AES_KEY, APP_ID, TOKEN, postEncrypted, postPlain, tag, textMessage } fr
 // Notice delivery from the ledger's alarm is in test/worker-notify.workerd.test.ts (its own vitest project).
 
 let n = 0
-function workerApp(vars: Record<string, string> = {}, options: WorkerHandlerOptions = {}) {
+async function workerApp(vars: Record<string, string> = {}, options: WorkerHandlerOptions = {}) {
   const tenant = `app-${Date.now()}-${n++}:`
-  const handler = createWorkerHandler({ ...(env as WorkerEnv), ...vars }, { tenant, ...options })
+  const handler = await createWorkerHandler({ ...(env as WorkerEnv), ...vars }, { tenant, ...options })
   const contexts: ExecutionContext[] = []
   const request = (path: string, init?: RequestInit) => {
     const ctx = createExecutionContext()
@@ -60,10 +60,19 @@ describe('the Worker entry (src/worker.ts)', () => {
 })
 
 describe('the app on Durable Objects', () => {
+  it('with OPENAI_API_KEY, answers free questions through the model (LangChain on workerd), cited as on Node', async () => {
+    const w = await workerApp({ OPENAI_API_KEY: 'sk-worker-test', OPENAI_BASE_URL: inject('openaiBaseURL'), OPENAI_MODEL: 'stub-model' })
+    expect(await (await w.request('/healthz')).json()).toMatchObject({ status: 'ok', model: 'on', modelName: 'stub-model', circuit: 'closed' })
+    expect(await w.say('model-user', '保险期限多久')).toBe('保险期限是1.5年，即2021年1月至2022年6月。\n来源：《2020年出口额800万美元以下企业统保政策简介》二（三）4. 保险期限')
+    expect(await w.say('model-user', '宝安区客户经理')).toContain('吕宇翔') // rule answers stay rules
+    const asked = (await (await fetch(inject('openaiRequestsUrl'))).json()) as Array<{ authorization: string; user: string; model: string }>
+    expect(asked.find((r) => r.user.includes('保险期限多久'))).toMatchObject({ authorization: 'Bearer sk-worker-test', model: 'stub-model' })
+  })
+
   it('walks a loss report to its number; the report, its notice and “我的报案” come from the ledger', async () => {
     // The app knows a webhook is set (the answer says the manager is notified); this project's ledger does not
     // deliver, so the queued notice stays to be seen.
-    const w = workerApp({ NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:1/unused' })
+    const w = await workerApp({ NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:1/unused' })
     await fillReport((t) => w.say('filer', t))
     const confirmed = await w.say('filer', '确认')
     const id = REPORT_NO.exec(confirmed)?.[0]
@@ -77,7 +86,7 @@ describe('the app on Durable Objects', () => {
   })
 
   it('loses nothing when one user’s messages arrive at once: each turn waits for the one before', async () => {
-    const w = workerApp()
+    const w = await workerApp()
     const users = ['c1', 'c2', 'c3', 'c4']
     await Promise.all(users.flatMap((u) => ['我们在宝安', '2020年出口额500万美元', '2021年3月报关的货'].map((t) => w.say(u, t))))
     for (const u of users) {
@@ -87,7 +96,7 @@ describe('the app on Durable Objects', () => {
   })
 
   it('gives every report its own number when many users confirm at once', async () => {
-    const w = workerApp()
+    const w = await workerApp()
     const users = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']
     await Promise.all(users.map((u) => fillReport((t) => w.say(u, t))))
     const answers = await Promise.all(users.map((u) => w.say(u, '确认')))
@@ -98,7 +107,7 @@ describe('the app on Durable Objects', () => {
   })
 
   it('answers a WeChat safe-mode message with an encrypted reply, and a retry with the same answer', async () => {
-    const w = workerApp({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_ENCODING_AES_KEY: AES_KEY })
+    const w = await workerApp({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_ENCODING_AES_KEY: AES_KEY })
     const crypto = createMessageCrypto({ appId: APP_ID, encodingAesKey: AES_KEY })
     const encrypted = crypto.encrypt(textMessage('o-safe-user', '赔付比例是多少', '7001'))
     const res = await postEncrypted(w.app, encrypted, { openid: 'o-safe-user' })
@@ -116,7 +125,7 @@ describe('the app on Durable Objects', () => {
 
   it('over the WeChat time budget, answers success and sends the answer by customer-service message before the request’s work ends', async () => {
     const slowly = (engine: Engine): Engine => ({ handle: async (m) => (await new Promise((r) => setTimeout(r, 400)), engine.handle(m)) })
-    const w = workerApp(
+    const w = await workerApp(
       { WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'secret', WECHAT_API_BASE: inject('wechatApiBase'), WECHAT_REPLY_BUDGET_MS: '100' },
       { wrapEngine: slowly },
     )

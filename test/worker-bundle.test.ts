@@ -22,6 +22,12 @@ describe('the Worker bundle', () => {
     expect(imported).toEqual(onDisk)
   })
 
+  it('imports every prompt file the Node loader reads', () => {
+    const source = readFileSync('src/worker/prompts.ts', 'utf8')
+    const imported = [...source.matchAll(/from '\.\.\/\.\.\/prompts\/([^']+)'/g)].map((m) => m[1]).sort()
+    expect(imported).toEqual(readdirSync('prompts').filter((f) => f.endsWith('.md')).sort())
+  })
+
   it('converts traditional to simplified with the small table exactly as with the full one', () => {
     const full = OpenCCFull.Converter({ from: 'hk', to: 'cn' })
     const small = OpenCCT2cn.Converter({ from: 'hk', to: 'cn' })

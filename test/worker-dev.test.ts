@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMessageCrypto } from '../src/channels/wechat/crypto.js'
 import { FULL_REPORT } from './helpers/claim.js'
-import { freePort } from './helpers/server.js'
+import { lastUser, startOpenAiStub, type OpenAiStub } from './helpers/openai-stub.js'
 import { eventually, startWebhookStub, type WebhookStub } from './helpers/webhook-stub.js'
 import { AES_KEY, APP_ID, TOKEN, postEncrypted, postPlain, tag, textMessage } from './helpers/wechat-client.js'
 import { startWeChatApiStub, type WeChatApiStub } from './helpers/wechat-stub.js'
@@ -21,8 +22,20 @@ interface DevServer {
   stop(): Promise<void>
 }
 
-async function startWorkerDev(env: Record<string, string>): Promise<DevServer> {
-  const port = await freePort()
+/** Ports free at the same time, so two servers started together never get the same one. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<Server>((resolve) => {
+      const srv = createServer()
+      srv.listen(0, '127.0.0.1', () => resolve(srv))
+    })),
+  )
+  const ports = servers.map((srv) => (srv.address() as AddressInfo).port)
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))))
+  return ports
+}
+
+async function startWorkerDev(port: number, env: Record<string, string>): Promise<DevServer> {
   // Its own process group: npm, tsx, wrangler and workerd stop together.
   const proc = spawn('npm', ['run', 'worker:dev'], { env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let out = ''
@@ -54,14 +67,24 @@ async function startWorkerDev(env: Record<string, string>): Promise<DevServer> {
 }
 
 let dev: DevServer
+/** A second Worker in model mode, against a loopback OpenAI-compatible stub. */
+let withModel: DevServer
+let openai: OpenAiStub
 let webhook: WebhookStub
 let wechatApi: WeChatApiStub
 let dataDir: string
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'worker-dev-'))
-  ;[webhook, wechatApi] = await Promise.all([startWebhookStub(1), startWeChatApiStub()])
-  dev = await startWorkerDev({
+  ;[webhook, wechatApi, openai] = await Promise.all([startWebhookStub(1), startWeChatApiStub(), startOpenAiStub()])
+  const [port, modelPort] = await freePorts(2)
+  const modelStart = startWorkerDev(modelPort!, {
+    DATA_DIR: join(dataDir, 'model'),
+    OPENAI_API_KEY: 'sk-worker-dev-key',
+    OPENAI_BASE_URL: openai.baseURL,
+    OPENAI_MODEL: 'stub-model',
+  })
+  dev = await startWorkerDev(port!, {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     NOTIFY_WEBHOOK_URL: webhook.url,
@@ -72,11 +95,12 @@ beforeAll(async () => {
     WECHAT_ENCODING_AES_KEY: AES_KEY,
     WECHAT_API_BASE: wechatApi.base,
   })
+  withModel = await modelStart
 }, 90_000)
 
 afterAll(async () => {
-  await dev?.stop()
-  await Promise.all([webhook?.close(), wechatApi?.close()])
+  await Promise.all([dev?.stop(), withModel?.stop()])
+  await Promise.all([webhook?.close(), wechatApi?.close(), openai?.close()])
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -134,8 +158,19 @@ describe('npm run worker:dev', () => {
     expect(wechatApi.tokenRequests).toBe(1)
   })
 
+  it('in model mode, answers free questions through the model (LangChain bundled, no nodejs_compat)', async () => {
+    expect(await (await fetch(`${withModel.url}/healthz`)).json()).toMatchObject({ status: 'ok', model: 'on', modelName: 'stub-model', circuit: 'closed' })
+    openai.reply({ content: '保险期限是1.5年，即2021年1月至2022年6月。' })
+    const res = await fetch(`${withModel.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'm1', text: '保险期限多久' }) })
+    const answer = ((await res.json()) as { replies: Array<{ text: string }> }).replies.map((r) => r.text).join('\n')
+    expect(answer).toBe('保险期限是1.5年，即2021年1月至2022年6月。\n来源：《2020年出口额800万美元以下企业统保政策简介》二（三）4. 保险期限')
+    expect(lastUser(openai.requests.at(-1)!)).toContain('保险期限多久')
+    expect(openai.requests.at(-1)!.authorization).toBe('Bearer sk-worker-dev-key')
+  })
+
   it('never writes the secrets or the contact’s full phone number to its output', () => {
     expect(dev.output()).not.toContain('worker-dev-secret')
+    expect(withModel.output()).not.toContain('sk-worker-dev-key')
     expect(dev.output()).not.toContain(AES_KEY)
     expect(dev.output()).not.toContain('13812345678')
   })

@@ -21,7 +21,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 describe('report notices from the ledger’s alarm', () => {
   it('delivers the notice, retries a refused delivery a second later, and empties the outbox once it went through', async () => {
     const tenant = `notify-${Date.now()}:`
-    const handler = createWorkerHandler(env as WorkerEnv, { tenant })
+    const handler = await createWorkerHandler(env as WorkerEnv, { tenant })
     const say = async (text: string) => {
       const res = await handler(new Request('http://worker.test/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'notified', text }) }), createExecutionContext())
       return ((await res.json()) as { replies: Array<{ text: string }> }).replies.map((r) => r.text).join('\n')

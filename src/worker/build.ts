@@ -1,7 +1,7 @@
 import type { DurableObjectNamespace, ExecutionContext } from '@cloudflare/workers-types/index.js'
 import { createBot, type Bot } from '../bot.js'
 import { configFromBindings, type Config } from '../config.js'
-import { buildWeChat } from '../deps-web.js'
+import { buildModelWith, buildWeChat } from '../deps-web.js'
 import type { Engine } from '../engine/engine.js'
 import { createApp } from '../http/app.js'
 import { segmenterWords } from '../knowledge/knowledge.js'
@@ -10,6 +10,7 @@ import { createDurableStore } from '../store/durable/durable-store.js'
 import type { KvStore, Store } from '../store/types.js'
 import { workerKnowledge } from './knowledge.js'
 import { createWorkerLogger } from './logger.js'
+import { bundledPrompts } from './prompts.js'
 
 /** The Worker's bindings (wrangler.toml): the Durable Object namespaces, and the vars and secrets of src/config.ts. */
 export interface WorkerEnv {
@@ -46,7 +47,7 @@ function kept<T extends object>(target: T, keep: <R>(p: Promise<R>) => Promise<R
  * Everything the Worker serves, built from its bindings: the same bot (engine, skills, knowledge) as on Node,
  * with the Intl segmenter, the Durable Object store, and the Workers logger. Called on the first request.
  */
-export function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) => e }: WorkerHandlerOptions = {}): WorkerHandler {
+export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) => e }: WorkerHandlerOptions = {}): Promise<WorkerHandler> {
   const config = configFromBindings(env)
   const logger = createWorkerLogger(config.LOG_LEVEL)
   const knowledge = workerKnowledge()
@@ -54,11 +55,12 @@ export function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) =
   const store = createDurableStore({ users: env.USERS, shared: env.SHARED, ledger: env.LEDGER, sessionTtlSeconds: config.SESSION_TTL_SECONDS, tenant })
   // The ledger object queues each notice with its report and delivers it from its alarm; nothing to ask for here.
   const deliverNotices = config.NOTIFY_WEBHOOK_URL ? () => undefined : undefined
-  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices })
+  // Model mode as on Node: LangChain bundles for workerd and is loaded (evaluated) only when a key is set.
+  const model = await buildModelWith(config, bundledPrompts)
+  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model })
   const botEngine = wrapEngine(bot.engine)
   const wechat = buildWeChat(config, store, logger)
   if (config.REDIS_URL) logger.warn('REDIS_URL is ignored on Workers: the store is Durable Objects')
-  if (config.OPENAI_API_KEY) logger.warn('model mode is off on Workers (embedded answers only); see README')
 
   const handler = function handleRequest(request: Request, ctx: ExecutionContext): Promise<Response> {
     // Work that goes on after the response (an answer over the WeChat budget sent by customer-service message,
@@ -79,6 +81,7 @@ export function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) =
       logger,
       maxTextLength: config.MAX_TEXT_LENGTH,
       wechat: wechat && { ...wechat, api: wechat.api && kept(wechat.api, keep) },
+      model: bot.model,
     })
     return Promise.resolve(app.fetch(request, env, ctx))
   }

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node'
+import { lastUser, startOpenAiStub } from '../helpers/openai-stub.js'
 import { startWeChatApiStub } from '../helpers/wechat-stub.js'
 
 declare module 'vitest' {
@@ -11,6 +12,10 @@ declare module 'vitest' {
     webhookUrl: string
     /** GET ?key= → the requests the webhook received with that Idempotency-Key: status answered and body. */
     webhookReceivedUrl: string
+    /** An OpenAI-compatible stub (…/v1): asked “保险期限多久” it answers from the brief; anything else “好的。”. */
+    openaiBaseURL: string
+    /** GET → the Authorization header and last user message of every request the OpenAI stub received. */
+    openaiRequestsUrl: string
   }
 }
 
@@ -19,11 +24,15 @@ declare module 'vitest' {
  * WeChat API (token, custom/send) and a notice webhook. The tests read what they received over HTTP.
  */
 export default async function setup(project: TestProject) {
-  const stub = await startWeChatApiStub()
+  const [stub, openai] = await Promise.all([startWeChatApiStub(), startOpenAiStub()])
+  openai.reply((req) => ({ content: lastUser(req).includes('保险期限多久') ? '保险期限是1.5年，即2021年1月至2022年6月。' : '好的。' }))
   const { createServer } = await import('node:http')
   const reader = createServer((req, res) => {
-    const touser = new URL(req.url ?? '/', 'http://x').searchParams.get('touser')
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sent: stub.sent.filter((s) => s.touser === touser), tokenRequests: stub.tokenRequests }))
+    const url = new URL(req.url ?? '/', 'http://x')
+    const json = (o: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(o))
+    if (url.pathname === '/openai') return json(openai.requests.map((r) => ({ authorization: r.authorization, user: lastUser(r), model: r.model })))
+    const touser = url.searchParams.get('touser')
+    json({ sent: stub.sent.filter((s) => s.touser === touser), tokenRequests: stub.tokenRequests })
   })
   const notices: Array<{ key: string; status: number; body: unknown }> = []
   const webhook = createServer((req, res) => {
@@ -47,12 +56,15 @@ export default async function setup(project: TestProject) {
     return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   }
   project.provide('wechatApiBase', stub.base)
-  project.provide('wechatSentUrl', `${await listen(reader)}/sent`)
+  const read = await listen(reader)
+  project.provide('wechatSentUrl', `${read}/sent`)
+  project.provide('openaiRequestsUrl', `${read}/openai`)
+  project.provide('openaiBaseURL', openai.baseURL)
   const hook = await listen(webhook)
   project.provide('webhookUrl', `${hook}/robot`)
   project.provide('webhookReceivedUrl', `${hook}/received`)
   return async () => {
-    await stub.close()
+    await Promise.all([stub.close(), openai.close()])
     await Promise.all([reader, webhook].map((s) => new Promise((r) => s.close(r))))
   }
 }
