@@ -61,6 +61,8 @@ export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine =
   const botEngine = wrapEngine(bot.engine)
   const wechat = buildWeChat(config, store, logger)
   if (config.REDIS_URL) logger.warn('REDIS_URL is ignored on Workers: the store is Durable Objects')
+  // The console hashes passwords with node:crypto's scrypt and its accounts are made by `npm run staff` on Node.
+  if (config.CONSOLE_SECRET) logger.warn('the staff console is not served on Workers (see README); /console answers 404')
 
   const handler = function handleRequest(request: Request, ctx: ExecutionContext): Promise<Response> {
     // Work that goes on after the response (an answer over the WeChat budget sent by customer-service message,
