@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { acquireLock } from './dir-lock.js'
 import { checkPair, loadSnapshot, replayJournal, type JournalRecord } from './journal.js'
 import { createJournalWriter, unavailable } from './journal-writer.js'
-import { auditId, createMemoryStore, emptyMemoryState, filedReport, statusChangeOf } from './memory-store.js'
+import { auditId, canReplaceHandoff, createMemoryStore, emptyMemoryState, filedReport, openHandoffOf, statusChangeOf } from './memory-store.js'
 import { assertDay, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
 
 export interface FileStoreOptions {
@@ -212,6 +212,33 @@ export async function createFileStore({
       append: (entry) => write({ op: 'audit.append', id: auditId(entry), entry: structuredClone(entry) }, true),
       list: memory.audit.list,
       size: memory.audit.size,
+    },
+    handoffs: {
+      // One handoff write at a time (this process is the only writer): check the owner or the version, journal, next.
+      open: (h) =>
+        memory.runExclusive('handoffs', async () => {
+          const existing = openHandoffOf(state, h.owner)
+          if (existing) return { handoff: structuredClone(existing), created: false }
+          if (state.handoffs.has(h.id)) throw new Error(`handoff ${h.id} exists`)
+          const handoff = { ...structuredClone(h), version: 1 }
+          await write({ op: 'handoff.put', handoff }, true)
+          return { handoff: structuredClone(handoff), created: true }
+        }),
+      get: memory.handoffs!.get,
+      replace: (next) =>
+        memory.runExclusive('handoffs', async () => {
+          if (!canReplaceHandoff(state, next)) return false
+          await write({ op: 'handoff.put', handoff: structuredClone(next) }, true)
+          return true
+        }),
+      listOpen: memory.handoffs!.listOpen,
+      listClosed: memory.handoffs!.listClosed,
+    },
+    unanswered: {
+      // Not fsynced at once, like sessions: a log for staff, not a record anyone relies on.
+      add: (entry) => write({ op: 'unanswered.add', entry: structuredClone(entry) }, false),
+      recent: memory.unanswered!.recent,
+      markHandled: (ids, by, at) => write({ op: 'unanswered.handled', ids: [...ids], by, at }, false),
     },
     runExclusive: memory.runExclusive,
     async health() {

@@ -147,6 +147,8 @@ export function createJournalWriter({ handle: journal, paths, state, position, n
       kv: [...state.kv].filter(([, e]) => e.expiresAt > t),
       staff: [...state.staff.values()],
       audit: [...state.audit],
+      handoffs: [...state.handoffs.values()],
+      unanswered: [...state.unanswered.values()],
     }
     try {
       await writeFileAtomic(paths.snapshot, JSON.stringify(snap))

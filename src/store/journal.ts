@@ -3,8 +3,8 @@ import { dirname } from 'node:path'
 import { crc32 } from 'node:zlib'
 import type { Logger } from 'pino'
 import type { Session } from '../engine/types.js'
-import { putReport, type MemoryState } from './memory-store.js'
-import type { AuditEntry, LossReport, OutboxItem, RosterEntry, StaffAccount } from './types.js'
+import { addUnanswered, markUnansweredHandled, putHandoff, putReport, type MemoryState } from './memory-store.js'
+import type { AuditEntry, Handoff, LossReport, OutboxItem, RosterEntry, StaffAccount, UnansweredEntry } from './types.js'
 
 /*
  * The embedded store's files. journal.jsonl: one record a line, `<crc32 hex> <json>`; the checksum covers the JSON
@@ -31,6 +31,10 @@ export type JournalRecord =
   | { op: 'staff.remove'; username: string }
   /** Keyed by `id`, so a replay onto a snapshot that holds the entry adds nothing. */
   | { op: 'audit.append'; id: string; entry: AuditEntry }
+  /** A handoff as opened or replaced (the store checked the owner and the version before writing it). */
+  | { op: 'handoff.put'; handoff: Handoff }
+  | { op: 'unanswered.add'; entry: UnansweredEntry }
+  | { op: 'unanswered.handled'; ids: string[]; by: string; at: number }
 
 export interface Snapshot {
   v: 1 | 2
@@ -46,6 +50,9 @@ export interface Snapshot {
   /** Staff console accounts and the audit log (absent in snapshots written before the console). */
   staff?: StaffAccount[]
   audit?: [string, AuditEntry][]
+  /** Handoffs and the unanswered log (absent in snapshots written before them). */
+  handoffs?: Handoff[]
+  unanswered?: UnansweredEntry[]
 }
 
 /** The journal or snapshot cannot be trusted; the store refuses to start rather than lose or reuse anything. */
@@ -87,6 +94,9 @@ export function applyRecord(state: MemoryState, r: JournalRecord): void {
     case 'staff.put': state.staff.set(r.account.username, r.account); break
     case 'staff.remove': state.staff.delete(r.username); break
     case 'audit.append': if (!state.audit.has(r.id)) state.audit.set(r.id, r.entry); break
+    case 'handoff.put': putHandoff(state, r.handoff); break
+    case 'unanswered.add': addUnanswered(state, r.entry); break
+    case 'unanswered.handled': markUnansweredHandled(state, r.ids, r.by, r.at); break
     default: throw new Error(`unknown record "${String((r as { op: unknown }).op)}" (written by a newer version?)`)
   }
 }
@@ -115,6 +125,8 @@ export async function loadSnapshot(path: string, state: MemoryState): Promise<nu
   for (const [k, e] of snap.kv ?? []) state.kv.set(k, e)
   for (const a of snap.staff ?? []) state.staff.set(a.username, a)
   state.audit = new Map(snap.audit ?? [])
+  for (const h of snap.handoffs ?? []) putHandoff(state, h)
+  for (const e of snap.unanswered ?? []) addUnanswered(state, e)
   return snap.gen ?? 0
 }
 

@@ -5,8 +5,11 @@ import {
   parseReportNumber,
   reportNoticeItem,
   reportNumber,
+  UNANSWERED_KEEP,
   type AuditEntry,
   type ChangeStatusResult,
+  type Handoff,
+  type HandoffOpened,
   type LossReport,
   type NewReport,
   type OutboxItem,
@@ -15,6 +18,7 @@ import {
   type StaffAccount,
   type StatusChange,
   type Store,
+  type UnansweredEntry,
 } from './types.js'
 
 export interface MemoryStoreOptions {
@@ -35,10 +39,14 @@ export interface MemoryState {
   staff: Map<string, StaffAccount>
   /** Oldest first, keyed by an id the store draws, so replaying a journal record onto a snapshot holding it adds nothing. */
   audit: Map<string, AuditEntry>
+  handoffs: Map<string, Handoff>
+  /** Owner → the id of their handoff that is not closed; kept up to date by putHandoff. */
+  handoffOwners: Map<string, string>
+  unanswered: Map<string, UnansweredEntry>
 }
 
 export function emptyMemoryState(): MemoryState {
-  return { sessions: new Map(), reports: new Map(), submissions: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map(), staff: new Map(), audit: new Map() }
+  return { sessions: new Map(), reports: new Map(), submissions: new Map(), sequences: new Map(), outbox: new Map(), roster: new Map(), kv: new Map(), staff: new Map(), audit: new Map(), handoffs: new Map(), handoffOwners: new Map(), unanswered: new Map() }
 }
 
 /** Reports filed in the query's range and district, newest first. */
@@ -79,6 +87,68 @@ export function putReport(state: MemoryState, report: LossReport): void {
 /** The report a create() files: number n of the day, carrying its submission key. */
 export function filedReport(req: NewReport, n: number): LossReport {
   return { ...structuredClone(req.report), id: reportNumber(req.day, n), submission: req.submission }
+}
+
+/** Put a handoff in the state, keeping the owner index: a closed handoff frees its owner. */
+export function putHandoff(state: MemoryState, h: Handoff): void {
+  state.handoffs.set(h.id, h)
+  if (h.status !== 'closed') state.handoffOwners.set(h.owner, h.id)
+  else if (state.handoffOwners.get(h.owner) === h.id) state.handoffOwners.delete(h.owner)
+}
+
+/** The owner's handoff that is not closed, if open() must return it instead of storing a new one. */
+export function openHandoffOf(state: MemoryState, owner: string): Handoff | undefined {
+  const id = state.handoffOwners.get(owner)
+  const h = id === undefined ? undefined : state.handoffs.get(id)
+  return h && h.status !== 'closed' ? h : undefined
+}
+
+/** Whether replace(next) may write: the stored handoff is one version behind, and a closed one stays closed. */
+export function canReplaceHandoff(state: MemoryState, next: Handoff): boolean {
+  const cur = state.handoffs.get(next.id)
+  return !!cur && cur.version === next.version - 1 && (cur.status !== 'closed' || next.status === 'closed')
+}
+
+const oldestFirst = (a: Handoff, b: Handoff) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)
+const lastClosedFirst = (a: Handoff, b: Handoff) => (b.closedAt ?? b.updatedAt) - (a.closedAt ?? a.updatedAt) || (a.id < b.id ? 1 : -1)
+
+/** Handoffs not closed, oldest first. */
+export function openHandoffs(state: MemoryState): Handoff[] {
+  return [...state.handoffs.values()].filter((h) => h.status !== 'closed').sort(oldestFirst)
+}
+
+/** Closed handoffs, the last closed first. */
+export function closedHandoffs(state: MemoryState, limit: number): Handoff[] {
+  return [...state.handoffs.values()].filter((h) => h.status === 'closed').sort(lastClosedFirst).slice(0, Math.max(0, limit))
+}
+
+const newestEntryFirst = (a: UnansweredEntry, b: UnansweredEntry) => b.at - a.at || (a.id < b.id ? 1 : -1)
+
+/**
+ * Add an unanswered entry (once per id) and drop the oldest beyond UNANSWERED_KEEP. Oldest by time, not by
+ * insertion, so replaying a journal onto a snapshot that already dropped an entry drops it again.
+ */
+export function addUnanswered(state: MemoryState, entry: UnansweredEntry): void {
+  if (state.unanswered.has(entry.id)) return
+  state.unanswered.set(entry.id, entry)
+  while (state.unanswered.size > UNANSWERED_KEEP) {
+    let oldest: UnansweredEntry | undefined
+    for (const e of state.unanswered.values()) if (!oldest || newestEntryFirst(e, oldest) > 0) oldest = e
+    state.unanswered.delete(oldest!.id)
+  }
+}
+
+/** Unanswered entries, newest first, at most `limit`. */
+export function recentUnanswered(state: MemoryState, limit: number): UnansweredEntry[] {
+  return [...state.unanswered.values()].sort(newestEntryFirst).slice(0, Math.max(0, limit))
+}
+
+/** Mark entries handled; unknown ids are ignored. */
+export function markUnansweredHandled(state: MemoryState, ids: string[], by: string, at: number): void {
+  for (const id of ids) {
+    const e = state.unanswered.get(id)
+    if (e) state.unanswered.set(id, { ...e, handledAt: at, handledBy: by })
+  }
 }
 
 /** A keyed mutex for one process: each key's callers run one after another. */
@@ -262,6 +332,42 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
       },
       async size() {
         return state.audit.size
+      },
+    },
+    handoffs: {
+      async open(h) {
+        // One synchronous step: nothing can run between the owner check and the write.
+        const existing = openHandoffOf(state, h.owner)
+        if (existing) return { handoff: structuredClone(existing), created: false } satisfies HandoffOpened
+        if (state.handoffs.has(h.id)) throw new Error(`handoff ${h.id} exists`)
+        putHandoff(state, structuredClone({ ...h, version: 1 }))
+        return { handoff: structuredClone({ ...h, version: 1 }), created: true }
+      },
+      async get(id) {
+        const h = state.handoffs.get(id)
+        return h && structuredClone(h)
+      },
+      async replace(next) {
+        if (!canReplaceHandoff(state, next)) return false
+        putHandoff(state, structuredClone(next))
+        return true
+      },
+      async listOpen() {
+        return openHandoffs(state).map((h) => structuredClone(h))
+      },
+      async listClosed(limit) {
+        return closedHandoffs(state, limit).map((h) => structuredClone(h))
+      },
+    },
+    unanswered: {
+      async add(entry) {
+        addUnanswered(state, structuredClone(entry))
+      },
+      async recent(limit) {
+        return recentUnanswered(state, limit).map((e) => structuredClone(e))
+      },
+      async markHandled(ids, by, at) {
+        markUnansweredHandled(state, ids, by, at)
       },
     },
     runExclusive: createLocalLocks(),

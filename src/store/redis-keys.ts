@@ -50,5 +50,13 @@ export function redisKeys(prefix: string) {
     lock: (key: string) => k(`lock:${key}`),
     staff: `${prefix}staff`,
     audit: `${prefix}audit`,
+    /** Handoff ids are hex the store's caller draws; the open script builds this key from the prefix too. */
+    handoffPrefix: `${prefix}handoff:`,
+    handoff: (id: string) => k(`handoff:${id}`),
+    handoffsOpen: `${prefix}handoffs:open`,
+    handoffsClosed: `${prefix}handoffs:closed`,
+    handoffOwners: `${prefix}handoffs:owners`,
+    unanswered: `${prefix}unanswered`,
+    unansweredAt: `${prefix}unanswered:at`,
   }
 }

@@ -56,6 +56,54 @@ if ARGV[9] ~= '' then
 end
 return {1, json}`
 
+/*
+ * Open a handoff unless its owner has one that is not closed (then return that one). A handoff is a hash:
+ * v (version), s (status), json. KEYS: the new handoff, open zset, owners hash
+ * ARGV: id, json, createdAt, owner, handoff key prefix, status
+ */
+const OPEN_HANDOFF = `
+local cur = redis.call('hget', KEYS[3], ARGV[4])
+if cur then
+  local json = redis.call('hget', ARGV[5] .. cur, 'json')
+  if json and redis.call('hget', ARGV[5] .. cur, 's') ~= 'closed' then return {0, json} end
+end
+if redis.call('exists', KEYS[1]) == 1 then return {-1, ''} end
+redis.call('hset', KEYS[1], 'v', '1', 's', ARGV[6], 'json', ARGV[2])
+redis.call('zadd', KEYS[2], ARGV[3], ARGV[1])
+redis.call('hset', KEYS[3], ARGV[4], ARGV[1])
+return {1, ARGV[2]}`
+
+/*
+ * Compare-and-set a handoff on its version; a closed one stays closed. Closing moves it from the open list to the
+ * closed list and frees its owner. KEYS: handoff, open zset, closed zset, owners hash
+ * ARGV: id, expected version, new version, status, json, closedAt, owner
+ */
+const REPLACE_HANDOFF = `
+if redis.call('hget', KEYS[1], 'v') ~= ARGV[2] then return 0 end
+if redis.call('hget', KEYS[1], 's') == 'closed' and ARGV[4] ~= 'closed' then return 0 end
+redis.call('hset', KEYS[1], 'v', ARGV[3], 's', ARGV[4], 'json', ARGV[5])
+if ARGV[4] == 'closed' then
+  redis.call('zrem', KEYS[2], ARGV[1])
+  redis.call('zadd', KEYS[3], ARGV[6], ARGV[1])
+  if redis.call('hget', KEYS[4], ARGV[7]) == ARGV[1] then redis.call('hdel', KEYS[4], ARGV[7]) end
+end
+return 1`
+
+/*
+ * Add an unanswered entry and drop the oldest beyond the cap. KEYS: entries hash, time zset
+ * ARGV: id, json, at, cap
+ */
+const ADD_UNANSWERED = `
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+redis.call('zadd', KEYS[2], ARGV[3], ARGV[1])
+local extra = redis.call('zcard', KEYS[2]) - tonumber(ARGV[4])
+if extra > 0 then
+  local old = redis.call('zrange', KEYS[2], 0, extra - 1)
+  redis.call('zremrangebyrank', KEYS[2], 0, extra - 1)
+  redis.call('hdel', KEYS[1], unpack(old))
+end
+return 1`
+
 export type ScriptedRedis = Redis & {
   tbLockAndGet(lock: RedisKey, session: RedisKey, token: string, ttlMs: number): Promise<[number, string | null] | [number]>
   tbSaveAndRelease(lock: RedisKey, session: RedisKey, token: string, json: string, ttlSeconds: number): Promise<number>
@@ -64,11 +112,14 @@ export type ScriptedRedis = Redis & {
   tbUpdateOutbox(items: RedisKey, due: RedisKey, id: string, json: string, at: number): Promise<number>
   tbCreateReport(...args: Array<RedisKey | number>): Promise<[number, string]>
   tbReplaceIf(key: RedisKey, expected: string, value: string): Promise<number>
+  tbOpenHandoff(...args: RedisKey[]): Promise<[number, string]>
+  tbReplaceHandoff(...args: RedisKey[]): Promise<number>
+  tbAddUnanswered(...args: Array<RedisKey | number>): Promise<number>
 }
 
 /** Register the scripts on a client (once per client). */
 export function withScripts(redis: Redis): ScriptedRedis {
-  if (!('tbReplaceIf' in redis)) {
+  if (!('tbAddUnanswered' in redis)) {
     redis.defineCommand('tbLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET })
     redis.defineCommand('tbSaveAndRelease', { numberOfKeys: 2, lua: SAVE_AND_RELEASE })
     redis.defineCommand('tbRelease', { numberOfKeys: 1, lua: RELEASE_LOCK })
@@ -76,6 +127,9 @@ export function withScripts(redis: Redis): ScriptedRedis {
     redis.defineCommand('tbUpdateOutbox', { numberOfKeys: 2, lua: UPDATE_OUTBOX })
     redis.defineCommand('tbCreateReport', { numberOfKeys: 7, lua: CREATE_REPORT })
     redis.defineCommand('tbReplaceIf', { numberOfKeys: 1, lua: REPLACE_IF })
+    redis.defineCommand('tbOpenHandoff', { numberOfKeys: 3, lua: OPEN_HANDOFF })
+    redis.defineCommand('tbReplaceHandoff', { numberOfKeys: 4, lua: REPLACE_HANDOFF })
+    redis.defineCommand('tbAddUnanswered', { numberOfKeys: 2, lua: ADD_UNANSWERED })
   }
   return redis as ScriptedRedis
 }

@@ -18,6 +18,12 @@
  *   {prefix}lock:turn:{{userId}}        string  lock of one user's turn (turn())                PX lockLeaseMs (2 s), renewed
  *   {prefix}staff                       hash    username → staff account JSON   no expiry
  *   {prefix}audit                       list    audit entry JSON, oldest first (RPUSH)   no expiry, never trimmed
+ *   {prefix}handoff:{id}                hash    v (version), s (status), json: a handoff to a person    no expiry
+ *   {prefix}handoffs:open               zset    ids of handoffs not closed, score = createdAt   no expiry
+ *   {prefix}handoffs:closed             zset    ids of closed handoffs, score = closedAt        no expiry
+ *   {prefix}handoffs:owners             hash    owner → id of their handoff that is not closed   no expiry
+ *   {prefix}unanswered                  hash    id → unanswered entry JSON (masked)   trimmed to UNANSWERED_KEEP
+ *   {prefix}unanswered:at               zset    entry ids, score = at                 trimmed with it
  *
  * The user id sits in a hash tag ({…}) in the session and turn-lock keys so both land in one Cluster slot:
  * the turn scripts touch the two together. Keys with ill-formed UTF-16 are written as WTF-8 (redis-keys.ts).
@@ -26,14 +32,16 @@ import { randomUUID } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
 import type { Session } from '../engine/types.js'
 import { acquire, keepAlive, type LeaseOptions } from './redis-lease.js'
-import { redisKeys } from './redis-keys.js'
+import { keyOf, redisKeys } from './redis-keys.js'
 import { withScripts } from './redis-scripts.js'
 import {
   applyStatusChange,
   assertDay,
   reportNoticeItem,
   StoreUnavailableError,
+  UNANSWERED_KEEP,
   type AuditEntry,
+  type Handoff,
   type ChangeStatusResult,
   type CreatedReport,
   type LossReport,
@@ -44,6 +52,7 @@ import {
   type StatusChange,
   type Store,
   type TurnResult,
+  type UnansweredEntry,
 } from './types.js'
 
 export interface RedisStoreOptions {
@@ -133,6 +142,13 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       if ((await r.tbReplaceIf(key.report(id), raw, JSON.stringify(report))) === 1) return { kind: 'changed', before: JSON.parse(raw) as LossReport, report }
     }
     throw new Error(`report ${id} kept changing; status change not written`)
+  }
+
+  async function handoffsAt(ids: string[]): Promise<Handoff[]> {
+    if (!ids.length) return []
+    const read = redis.pipeline()
+    for (const id of ids) read.hget(key.handoff(id), 'json')
+    return parse<Handoff>((await exec(read)) as (string | null)[])
   }
 
   async function reportsAt(ids: string[]): Promise<LossReport[]> {
@@ -260,6 +276,45 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
         return parse<AuditEntry>(raw).reverse()
       }),
       size: () => attempt('audit.size', () => redis.llen(key.audit)),
+    },
+    handoffs: {
+      open: (h) => attempt('handoffs.open', async () => {
+        const json = JSON.stringify({ ...h, version: 1 })
+        const [created, stored] = await r.tbOpenHandoff(
+          key.handoff(h.id), key.handoffsOpen, key.handoffOwners,
+          h.id, json, String(h.createdAt), keyOf(h.owner), key.handoffPrefix, h.status,
+        )
+        if (created === -1) throw new Error(`handoff ${h.id} exists`)
+        return { handoff: JSON.parse(stored) as Handoff, created: created === 1 }
+      }),
+      get: (id) => attempt('handoffs.get', async () => parse<Handoff>([await redis.hget(key.handoff(id), 'json')])[0]),
+      // The version is compared inside the script: of two staff members taking one handoff, exactly one writes.
+      replace: (next) => attempt('handoffs.replace', async () =>
+        (await r.tbReplaceHandoff(
+          key.handoff(next.id), key.handoffsOpen, key.handoffsClosed, key.handoffOwners,
+          next.id, String(next.version - 1), String(next.version), next.status, JSON.stringify(next), String(next.closedAt ?? next.updatedAt), keyOf(next.owner),
+        )) === 1,
+      ),
+      listOpen: () => attempt('handoffs.listOpen', async () => handoffsAt(await redis.zrange(key.handoffsOpen, 0, -1))),
+      listClosed: (limit) =>
+        attempt('handoffs.listClosed', async () => (limit > 0 ? handoffsAt(await redis.zrevrange(key.handoffsClosed, 0, limit - 1)) : [])),
+    },
+    unanswered: {
+      add: (entry) => attempt('unanswered.add', async () => {
+        await r.tbAddUnanswered(key.unanswered, key.unansweredAt, entry.id, JSON.stringify(entry), entry.at, UNANSWERED_KEEP)
+      }),
+      recent: (limit) => attempt('unanswered.recent', async () => {
+        if (limit <= 0) return []
+        const ids = await redis.zrevrange(key.unansweredAt, 0, limit - 1)
+        return ids.length ? parse<UnansweredEntry>(await redis.hmget(key.unanswered, ...ids)) : []
+      }),
+      // Entries never change otherwise: two staff members marking the same group write the same thing.
+      markHandled: (ids, by, at) => attempt('unanswered.markHandled', async () => {
+        if (!ids.length) return
+        const found = parse<UnansweredEntry>(await redis.hmget(key.unanswered, ...ids))
+        if (!found.length) return
+        await redis.hset(key.unanswered, Object.fromEntries(found.map((e) => [e.id, JSON.stringify({ ...e, handledAt: at, handledBy: by })])))
+      }),
     },
     /*
      * A lock per key (per user for turns), not WATCH/MULTI: a turn reads the session, runs async engine code

@@ -201,6 +201,122 @@ export interface KvStore {
   delete(key: string): Promise<void>
 }
 
+/** Where a handoff to a person (转人工) stands: waiting in the queue, taken by a staff member, closed. */
+export type HandoffStatus = 'waiting' | 'taken' | 'closed'
+
+/** One line of a handoff's conversation. */
+export interface HandoffMessage {
+  at: number
+  /** user: the exporter; bot: the bot's answer; staff: a person's reply. */
+  from: 'user' | 'bot' | 'staff'
+  text: string
+  /** A staff message: its id (delivery is marked by it) and who wrote it. */
+  id?: string
+  by?: string
+  /**
+   * A staff message: how it reached the user. sent: pushed at once (WeChat customer-service message, wechaty);
+   * kept: left for the user's next WeChat message; turn: given in the replies of their next turn. Absent: not yet.
+   */
+  delivered?: 'sent' | 'kept' | 'turn'
+}
+
+/**
+ * A user's request to talk to a person, with the conversation so far. Changed only by compare-and-set on
+ * `version` (HandoffStore.replace), so two staff members cannot both take it. The store reads only id, owner,
+ * status, version, createdAt and closedAt; the rest is src/handoff's.
+ */
+export interface Handoff {
+  id: string
+  /** ownerKey of the user: channel:userId. One open handoff per owner. */
+  owner: string
+  channel: string
+  userId: string
+  status: HandoffStatus
+  /** 1 when opened; every replace() writes the next one. */
+  version: number
+  createdAt: number
+  updatedAt: number
+  /** Why: the user asked, or the bot could not answer twice in a row and offered. */
+  reason: 'asked' | 'offered'
+  /** Asked outside office hours: a message for staff to answer when they are back. */
+  afterHours?: boolean
+  /** Nobody took it by then: the user is told, given the hotlines, and the bot answers again. */
+  pickupBy?: number
+  timedOutAt?: number
+  /** The user has been told of the timeout. */
+  timeoutTold?: boolean
+  takenBy?: string
+  takenAt?: number
+  closedAt?: number
+  /** A staff username, or `user` (结束人工). */
+  closedBy?: string
+  /** The staff member's note when closing (for the record; the user is not shown it). */
+  note?: string
+  /** The user has been told it was closed. */
+  closeTold?: boolean
+  /** Oldest first: the conversation before the request, then everything since. */
+  messages: HandoffMessage[]
+  /** The working facts when asked (district, amounts…) and the user's report numbers. */
+  facts: Record<string, unknown>
+}
+
+export interface HandoffOpened {
+  handoff: Handoff
+  /** false: the owner had an open handoff already; it is returned and nothing was written. */
+  created: boolean
+}
+
+export interface HandoffStore {
+  /** Store a new handoff (version 1), unless its owner has one that is not closed: then that one, created false. */
+  open(handoff: Handoff): Promise<HandoffOpened>
+  get(id: string): Promise<Handoff | undefined>
+  /**
+   * Compare-and-set: store `next` only if the stored handoff's version is `next.version - 1` (atomic across
+   * instances). false: it changed meanwhile (or does not exist); nothing was written. A closed handoff leaves the
+   * open list, joins the closed list and frees its owner for a new one; it is never reopened.
+   */
+  replace(next: Handoff): Promise<boolean>
+  /** Handoffs not closed, oldest first. */
+  listOpen(): Promise<Handoff[]>
+  /** Closed handoffs, the last closed first, at most `limit`. */
+  listClosed(limit: number): Promise<Handoff[]>
+}
+
+/** Why a question went into the unanswered log. */
+export type UnansweredKind = 'abstained' | 'low-confidence' | 'guarded-out'
+
+/** A question the bot could not answer well: for staff to improve the knowledge base. Personal data is masked. */
+export interface UnansweredEntry {
+  id: string
+  at: number
+  channel: string
+  kind: UnansweredKind
+  /** The question as asked, phones and ID numbers masked. */
+  question: string
+  lang: 'zh' | 'en'
+  /** The topic the policy brief does not cover (退税, 汇率…), when that was the reason. */
+  topic?: string
+  /** The sections retrieval ranked highest, best first, with their scores (empty: nothing matched). */
+  sections: Array<{ id: string; score: number }>
+  /** Share of the question's informative words found in the best section. */
+  coverage?: number
+  /** What the fact guard objected to in the model's answer (guarded-out), masked. */
+  detail?: string
+  handledAt?: number
+  handledBy?: string
+}
+
+/** At most this many entries are kept; the oldest go first. */
+export const UNANSWERED_KEEP = 5000
+
+export interface UnansweredLog {
+  add(entry: UnansweredEntry): Promise<void>
+  /** Newest first, at most `limit`. */
+  recent(limit: number): Promise<UnansweredEntry[]>
+  /** Mark entries handled (their group was dealt with); unknown ids are ignored. */
+  markHandled(ids: string[], by: string, at: number): Promise<void>
+}
+
 /** Everything the bot persists. The embedded store and the Redis store implement the same contract. */
 export interface Store {
   sessions: SessionStore
@@ -212,6 +328,12 @@ export interface Store {
   staff: StaffStore
   /** Staff actions, for admins. */
   audit: AuditLog
+  /**
+   * Handoffs to a person (转人工) and the unanswered-questions log. Optional while a store does not have them yet
+   * (the Durable Object store): the bot then gives the hotlines instead of a queue, and logs nothing.
+   */
+  handoffs?: HandoffStore
+  unanswered?: UnansweredLog
   /**
    * Run fn while no other holder of the same key runs — across instances for a shared store.
    * Used to serialise one user's turns and to fetch a token once.

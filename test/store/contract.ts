@@ -1,6 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newSession, type Session } from '../../src/engine/types.js'
-import { runTurn, type AuditEntry, type LossReport, type NewReport, type OutboxItem, type StaffAccount, type Store } from '../../src/store/types.js'
+import {
+  runTurn,
+  type AuditEntry,
+  type Handoff,
+  type HandoffStore,
+  type LossReport,
+  type NewReport,
+  type OutboxItem,
+  type StaffAccount,
+  type Store,
+  type UnansweredEntry,
+  type UnansweredLog,
+} from '../../src/store/types.js'
 
 /** Session expiry every store under the contract must be created with. */
 export const CONTRACT_SESSION_TTL_SECONDS = 1
@@ -466,6 +478,131 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
 
     it('reports itself healthy', async () => {
       expect(await store.health()).toBe('ok')
+    })
+  })
+}
+
+function handoff(id: string, owner: string, over: Partial<Handoff> = {}): Handoff {
+  return {
+    id,
+    owner,
+    channel: 'api',
+    userId: owner.replace(/^api:/, ''),
+    status: 'waiting',
+    version: 1,
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    reason: 'asked',
+    pickupBy: 601_000,
+    messages: [{ at: 900, from: 'user', text: '转人工' }],
+    facts: { district: '南山区', reports: [] },
+    ...over,
+  }
+}
+
+function unanswered(n: number, over: Partial<UnansweredEntry> = {}): UnansweredEntry {
+  return { id: `q${n}`, at: 1_000 + n, channel: 'api', kind: 'abstained', question: `问题${n} 138****5678`, lang: 'zh', sections: [{ id: 'scope', score: 1.5 }], coverage: 0.2, ...over }
+}
+
+/**
+ * Handoffs (转人工) and the unanswered log: every store that has them (memory, file, Redis; the Durable Object
+ * store once it implements them) passes these.
+ */
+export function handoffStoreContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  describe(`${name} store contract: handoffs and the unanswered log`, () => {
+    let h: StoreUnderTest
+    let handoffs: HandoffStore
+    let log: UnansweredLog
+    beforeEach(async () => {
+      h = await makeStore()
+      if (!h.store.handoffs || !h.store.unanswered) throw new Error(`${name} store has no handoffs or unanswered log`)
+      handoffs = h.store.handoffs
+      log = h.store.unanswered
+    })
+    afterEach(async () => {
+      await h.cleanup()
+    })
+
+    it('opens one handoff per owner until it is closed, then a new one', async () => {
+      const first = await handoffs.open(handoff('h1', 'api:u1'))
+      expect(first).toEqual({ handoff: handoff('h1', 'api:u1'), created: true })
+      // The same owner again (another instance, a lost session): the open one comes back, nothing is written.
+      const again = await handoffs.open(handoff('h2', 'api:u1', { createdAt: 2_000 }))
+      expect(again).toEqual({ handoff: handoff('h1', 'api:u1'), created: false })
+      expect(await handoffs.get('h2')).toBeUndefined()
+      expect((await handoffs.open(handoff('h3', 'wechat:u1'))).created).toBe(true)
+      expect(await handoffs.replace({ ...handoff('h1', 'api:u1'), version: 2, status: 'closed', closedAt: 5_000, closedBy: 'user' })).toBe(true)
+      const next = await handoffs.open(handoff('h4', 'api:u1', { createdAt: 6_000 }))
+      expect(next.created).toBe(true)
+      expect(next.handoff.id).toBe('h4')
+    })
+
+    it('gives one handoff to exactly one of many concurrent opens by the same owner', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => handoffs.open(handoff(`c${i}`, 'api:racer', { createdAt: 1_000 + i }))))
+      expect(results.filter((r) => r.created)).toHaveLength(1)
+      expect(new Set(results.map((r) => r.handoff.id)).size).toBe(1)
+      expect(await handoffs.listOpen()).toHaveLength(1)
+    })
+
+    it('replaces only the version it was read at: of concurrent takes exactly one wins', async () => {
+      await handoffs.open(handoff('h1', 'api:u1'))
+      const read = (await handoffs.get('h1'))!
+      const takes = await Promise.all(
+        ['zhang', 'li', 'wang', 'zhao'].map((by) => handoffs.replace({ ...read, version: read.version + 1, status: 'taken', takenBy: by, takenAt: 2_000, updatedAt: 2_000 })),
+      )
+      expect(takes.filter(Boolean)).toHaveLength(1)
+      const taken = (await handoffs.get('h1'))!
+      expect(taken.version).toBe(2)
+      expect(['zhang', 'li', 'wang', 'zhao'][takes.indexOf(true)]).toBe(taken.takenBy)
+      // A stale copy, a version from the future and an unknown id are all refused, and nothing changes.
+      expect(await handoffs.replace({ ...read, version: 2, takenBy: 'late' })).toBe(false)
+      expect(await handoffs.replace({ ...taken, version: 4 })).toBe(false)
+      expect(await handoffs.replace({ ...taken, id: 'nope', version: 3 })).toBe(false)
+      expect(await handoffs.get('h1')).toEqual(taken)
+    })
+
+    it('keeps every field, hands out copies, and lists open ones oldest first and closed ones last closed first', async () => {
+      await handoffs.open(handoff('late', 'api:b', { createdAt: 3_000 }))
+      await handoffs.open(handoff('early', 'api:a', { createdAt: 2_000 }))
+      await handoffs.open(handoff('mid', 'api:c', { createdAt: 2_500 }))
+      const got = (await handoffs.get('early'))!
+      got.messages.push({ at: 1, from: 'bot', text: 'changed' })
+      expect(await handoffs.get('early')).toEqual(handoff('early', 'api:a', { createdAt: 2_000 }))
+      expect((await handoffs.listOpen()).map((x) => x.id)).toEqual(['early', 'mid', 'late'])
+
+      const staffReply = { at: 4_000, from: 'staff' as const, id: 'm1', by: 'zhang', text: '您好，我是人工客服', delivered: 'sent' as const }
+      const closing = (id: string, owner: string, at: number, createdAt: number) =>
+        ({ ...handoff(id, owner, { createdAt }), version: 2, status: 'closed' as const, closedAt: at, closedBy: 'zhang', note: '已解答', updatedAt: at, messages: [...handoff(id, owner).messages, staffReply] })
+      expect(await handoffs.replace(closing('mid', 'api:c', 5_000, 2_500))).toBe(true)
+      expect(await handoffs.replace(closing('early', 'api:a', 6_000, 2_000))).toBe(true)
+      expect((await handoffs.listOpen()).map((x) => x.id)).toEqual(['late'])
+      expect(await handoffs.listClosed(10)).toEqual([closing('early', 'api:a', 6_000, 2_000), closing('mid', 'api:c', 5_000, 2_500)])
+      expect((await handoffs.listClosed(1)).map((x) => x.id)).toEqual(['early'])
+      expect(await handoffs.listClosed(0)).toEqual([])
+      // A closed handoff may still be marked (the user was told), but never reopened.
+      const closed = (await handoffs.get('early'))!
+      expect(await handoffs.replace({ ...closed, version: 3, status: 'waiting' })).toBe(false)
+      expect(await handoffs.replace({ ...closed, version: 3, closeTold: true })).toBe(true)
+      expect((await handoffs.get('early'))!.closeTold).toBe(true)
+      expect((await handoffs.listOpen()).map((x) => x.id)).toEqual(['late'])
+    })
+
+    it('keeps owners with lone surrogates apart', async () => {
+      const opened = await Promise.all(LONE_IDS.map((owner, i) => handoffs.open(handoff(`s${i}`, owner))))
+      expect(opened.map((o) => o.created)).toEqual([true, true, true])
+    })
+
+    it('logs unanswered questions newest first and marks them handled', async () => {
+      expect(await log.recent(10)).toEqual([])
+      for (let n = 1; n <= 5; n++) await log.add(unanswered(n))
+      await log.add(unanswered(9, { kind: 'guarded-out', detail: '“90%”（比例）', sections: [{ id: 'payout', score: 7.25 }, { id: 'limits', score: 6.5 }] }))
+      expect((await log.recent(3)).map((e) => e.id)).toEqual(['q9', 'q5', 'q4'])
+      expect((await log.recent(10))[0]).toEqual(unanswered(9, { kind: 'guarded-out', detail: '“90%”（比例）', sections: [{ id: 'payout', score: 7.25 }, { id: 'limits', score: 6.5 }] }))
+      await log.markHandled(['q4', 'q5', 'unknown'], 'zhang', 9_000)
+      const all = await log.recent(10)
+      expect(all.filter((e) => e.handledBy === 'zhang' && e.handledAt === 9_000).map((e) => e.id)).toEqual(['q5', 'q4'])
+      expect(all).toHaveLength(6)
+      expect(await log.recent(0)).toEqual([])
     })
   })
 }

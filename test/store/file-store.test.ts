@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { newSession } from '../../src/engine/types.js'
 import { createFileStore, type FileStoreOptions } from '../../src/store/file-store.js'
-import { StoreUnavailableError, type LossReport } from '../../src/store/types.js'
-import { CONTRACT_SESSION_TTL_SECONDS, fakeClock, storeContract } from './contract.js'
+import { StoreUnavailableError, type Handoff, type LossReport } from '../../src/store/types.js'
+import { CONTRACT_SESSION_TTL_SECONDS, fakeClock, handoffStoreContract, storeContract } from './contract.js'
 
 const dirs: string[] = []
 function tempDir(): string {
@@ -19,6 +19,12 @@ afterEach(() => {
 })
 
 storeContract('file', async () => {
+  const clock = fakeClock()
+  const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, now: clock.now })
+  return { store, advance: clock.advance, cleanup: () => store.close() }
+})
+
+handoffStoreContract('file', async () => {
   const clock = fakeClock()
   const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, now: clock.now })
   return { store, advance: clock.advance, cleanup: () => store.close() }
@@ -244,6 +250,44 @@ describe('file store on disk', () => {
       expect(await again.audit.size()).toBe(2)
       expect((await again.audit.list(0, 10)).map((e) => e.action)).toEqual(['logout', 'report.status'])
       expect(await again.reports.get('BS-1')).toMatchObject({ status: 'in_review', timeline: [{ by: 'zhang', note: '补充材料' }] })
+      await again.close()
+    }
+  })
+})
+
+describe('file store: handoffs and the unanswered log on disk', () => {
+  const handoff = (id: string, owner: string): Handoff => ({
+    id, owner, channel: 'api', userId: owner.slice(4), status: 'waiting', version: 1, createdAt: 1_000, updatedAt: 1_000, reason: 'asked', messages: [{ at: 1_000, from: 'user', text: '转人工' }], facts: {},
+  })
+
+  it('keeps open and closed handoffs, the owner index and the unanswered log, from the journal alone and from a snapshot', async () => {
+    const dir = tempDir()
+    const first = await open(dir)
+    await first.handoffs!.open(handoff('h1', 'api:u1'))
+    await first.handoffs!.open(handoff('h2', 'api:u2'))
+    const taken = { ...(await first.handoffs!.get('h1'))!, version: 2, status: 'taken' as const, takenBy: 'zhang' }
+    expect(await first.handoffs!.replace(taken)).toBe(true)
+    expect(await first.handoffs!.replace({ ...handoff('h2', 'api:u2'), version: 2, status: 'closed', closedAt: 2_000, closedBy: 'user' })).toBe(true)
+    await first.unanswered!.add({ id: 'q1', at: 5, channel: 'api', kind: 'abstained', question: '保费多少', lang: 'zh', sections: [] })
+    await first.unanswered!.markHandled(['q1'], 'zhang', 9)
+    // Handoff writes are on disk when the call returns; the log's reach it within the second (like sessions).
+    expect(journalRecords(dir).filter((r) => r.op === 'handoff.put')).toHaveLength(4)
+    await new Promise((r) => setTimeout(r, 50))
+    // The journal alone, as a crash would leave it (no snapshot yet), in a directory of its own.
+    const crashed = tempDir()
+    writeFileSync(join(crashed, 'journal.jsonl'), readFileSync(join(dir, 'journal.jsonl')))
+    await first.close()
+    expect(journalRecords(dir).map((r) => r.op)).toEqual(['begin']) // a clean stop compacts into the snapshot
+
+    for (const d of [crashed, dir]) {
+      const again = await open(d)
+      expect(await again.handoffs!.get('h1')).toEqual(taken)
+      expect((await again.handoffs!.listOpen()).map((h) => h.id)).toEqual(['h1'])
+      expect((await again.handoffs!.listClosed(5)).map((h) => h.id)).toEqual(['h2'])
+      // u1 still has an open handoff; u2's was closed, so u2 may open a new one.
+      expect((await again.handoffs!.open(handoff('h3', 'api:u1'))).created).toBe(false)
+      expect((await again.handoffs!.open(handoff('h4', 'api:u2'))).created).toBe(true)
+      expect(await again.unanswered!.recent(5)).toEqual([{ id: 'q1', at: 5, channel: 'api', kind: 'abstained', question: '保费多少', lang: 'zh', sections: [], handledBy: 'zhang', handledAt: 9 }])
       await again.close()
     }
   })
