@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_HOURS, parseHours } from './handoff/hours.js'
 
 const optional = z
   .string()
@@ -73,6 +74,20 @@ export const configSchema = z.object({
   WECHATY_SERVE_HTTP: flag.default(false),
   /** Signs the staff console's cookies (at least 32 characters, the same on every instance); unset → /console is off. */
   CONSOLE_SECRET: optional.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters (e.g. openssl rand -hex 32)'),
+  /** When staff answer the queue (转人工), Beijing time: "mon-fri 09:00-18:00" (default) or "always"; see src/handoff/hours.ts. */
+  HANDOFF_HOURS: z
+    .string()
+    .default(DEFAULT_HOURS)
+    .transform((v, ctx) => {
+      try {
+        return parseHours(v)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message })
+        return z.NEVER
+      }
+    }),
+  /** Nobody takes a handoff within this many minutes: the user is told, given the hotlines, and the bot answers again. */
+  HANDOFF_PICKUP_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(10),
 })
 
 export type Config = z.infer<typeof configSchema>
