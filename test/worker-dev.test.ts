@@ -35,9 +35,10 @@ async function freePorts(n: number): Promise<number[]> {
   return ports
 }
 
-async function startWorkerDev(port: number, env: Record<string, string>): Promise<DevServer> {
+async function startWorkerDev([port, inspectorPort]: number[], env: Record<string, string>): Promise<DevServer> {
   // Its own process group: npm, tsx, wrangler and workerd stop together.
-  const proc = spawn('npm', ['run', 'worker:dev'], { env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  // Each its own inspector port: wrangler's default (9229) would be taken by the first one.
+  const proc = spawn('npm', ['run', 'worker:dev', '--', '--inspector-port', String(inspectorPort)], { env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let out = ''
   proc.stdout!.on('data', (d) => (out += d))
   proc.stderr!.on('data', (d) => (out += d))
@@ -77,14 +78,14 @@ let dataDir: string
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'worker-dev-'))
   ;[webhook, wechatApi, openai] = await Promise.all([startWebhookStub(1), startWeChatApiStub(), startOpenAiStub()])
-  const [port, modelPort] = await freePorts(2)
-  const modelStart = startWorkerDev(modelPort!, {
+  const ports = await freePorts(4)
+  const modelStart = startWorkerDev(ports.slice(2), {
     DATA_DIR: join(dataDir, 'model'),
     OPENAI_API_KEY: 'sk-worker-dev-key',
     OPENAI_BASE_URL: openai.baseURL,
     OPENAI_MODEL: 'stub-model',
   })
-  dev = await startWorkerDev(port!, {
+  dev = await startWorkerDev(ports.slice(0, 2), {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     NOTIFY_WEBHOOK_URL: webhook.url,
