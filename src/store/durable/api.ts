@@ -56,5 +56,14 @@ export interface LedgerApi {
   auditAppend(entry: string): Promise<void>
   auditList(offset: number, limit: number): Promise<string>
   auditSize(): Promise<number>
+  /** Handoff as JSON → HandoffOpened as JSON. */
+  handoffOpen(handoff: string): Promise<string>
+  handoffGet(id: string): Promise<string | undefined>
+  handoffReplace(next: string): Promise<boolean>
+  handoffsOpen(): Promise<string>
+  handoffsClosed(limit: number): Promise<string>
+  unansweredAdd(entry: string): Promise<void>
+  unansweredRecent(limit: number): Promise<string>
+  unansweredMarkHandled(ids: string, by: string, at: number): Promise<void>
   ping(): Promise<'ok'>
 }

@@ -6,12 +6,15 @@ import {
   type AuditEntry,
   type ChangeStatusResult,
   type CreatedReport,
+  type Handoff,
+  type HandoffOpened,
   type LossReport,
   type OutboxItem,
   type RosterEntry,
   type StaffAccount,
   type Store,
   type TurnResult,
+  type UnansweredEntry,
 } from '../types.js'
 import type { KeyedApi, LedgerApi } from './api.js'
 import { escapeKey, kvHome, lockHome, type Home } from './keys.js'
@@ -130,6 +133,18 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
       append: (entry) => call('audit append', () => theLedger().auditAppend(JSON.stringify(entry))),
       list: async (offset, limit) => json<AuditEntry[]>(await call('audit list', () => theLedger().auditList(offset, limit))),
       size: () => call('audit size', () => theLedger().auditSize()),
+    },
+    handoffs: {
+      open: async (handoff) => json<HandoffOpened>(await call('handoff open', () => theLedger().handoffOpen(JSON.stringify(handoff)))),
+      get: async (id) => maybe<Handoff>(await call('handoff get', () => theLedger().handoffGet(id))),
+      replace: (next) => call('handoff replace', () => theLedger().handoffReplace(JSON.stringify(next))),
+      listOpen: async () => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsOpen())),
+      listClosed: async (limit) => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsClosed(limit))),
+    },
+    unanswered: {
+      add: (entry) => call('unanswered add', () => theLedger().unansweredAdd(JSON.stringify(entry))),
+      recent: async (limit) => json<UnansweredEntry[]>(await call('unanswered list', () => theLedger().unansweredRecent(limit))),
+      markHandled: (ids, by, at) => call('unanswered mark', () => theLedger().unansweredMarkHandled(JSON.stringify(ids), by, at)),
     },
     kv: {
       setIfAbsent: (key, value, ttl) => call('kv', () => keyed(kvHome(key)).setIfAbsent(escapeKey(key), JSON.stringify(value), ttl)),

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { DurableObjectState, SqlStorage } from '@cloudflare/workers-types/index.js'
 import type { OutboxWorker } from '../../notify/outbox-worker.js'
-import type { NewReport, OutboxItem, OutboxStore, ReportQuery, ReportStore, RosterEntry, StatusChange } from '../types.js'
+import type { Handoff, NewReport, OutboxItem, OutboxStore, ReportQuery, ReportStore, RosterEntry, StatusChange, UnansweredEntry } from '../types.js'
 import type { LedgerApi } from './api.js'
 import {
   dueOutboxItems,
@@ -29,11 +29,12 @@ import {
   reportsByDistrict,
   reportsByUser,
 } from './ledger-reports.js'
+import { addUnanswered, closedHandoffs, getHandoff, markUnansweredHandled, migrateHandoffs, openHandoff, openHandoffs, recentUnanswered, replaceHandoff } from './ledger-handoffs.js'
 import { appendAudit, auditEntries, auditSize, migrateStaff, putStaffAccount, removeStaffAccount, staffAccount, staffAccounts } from './ledger-staff.js'
 
 /**
- * The one ledger object (SQLite-backed): reports, the day sequences, the outbox, the roster, staff accounts and
- * the audit log. Each method runs
+ * The one ledger object (SQLite-backed): reports, the day sequences, the outbox, the roster, staff accounts, the
+ * audit log, handoffs to a person and the unanswered log. Each method runs
  * its SQL synchronously, so "create if absent, take the day's next number, store, index, queue the notice" is
  * one atomic step, as in the other stores. Notices are delivered by the object's alarm, retried with back-off
  * (the alarm is set to the next item due), never by a timer.
@@ -47,6 +48,7 @@ export class LedgerObject extends DurableObject<unknown> implements LedgerApi {
     migrateReports(this.sql)
     migrateOutbox(this.sql)
     migrateStaff(this.sql)
+    migrateHandoffs(this.sql)
   }
 
   /** The worker that delivers notices; undefined (here) when nobody is to be notified: items wait in the outbox. */
@@ -198,6 +200,39 @@ export class LedgerObject extends DurableObject<unknown> implements LedgerApi {
 
   async auditSize(): Promise<number> {
     return auditSize(this.sql)
+  }
+
+  async handoffOpen(handoff: string): Promise<string> {
+    return JSON.stringify(openHandoff(this.sql, JSON.parse(handoff) as Handoff))
+  }
+
+  async handoffGet(id: string): Promise<string | undefined> {
+    const h = getHandoff(this.sql, id)
+    return h && JSON.stringify(h)
+  }
+
+  async handoffReplace(next: string): Promise<boolean> {
+    return replaceHandoff(this.sql, JSON.parse(next) as Handoff)
+  }
+
+  async handoffsOpen(): Promise<string> {
+    return JSON.stringify(openHandoffs(this.sql))
+  }
+
+  async handoffsClosed(limit: number): Promise<string> {
+    return JSON.stringify(closedHandoffs(this.sql, limit))
+  }
+
+  async unansweredAdd(entry: string): Promise<void> {
+    addUnanswered(this.sql, JSON.parse(entry) as UnansweredEntry)
+  }
+
+  async unansweredRecent(limit: number): Promise<string> {
+    return JSON.stringify(recentUnanswered(this.sql, limit))
+  }
+
+  async unansweredMarkHandled(ids: string, by: string, at: number): Promise<void> {
+    markUnansweredHandled(this.sql, JSON.parse(ids) as string[], by, at)
   }
 
   async ping(): Promise<'ok'> {
