@@ -9,6 +9,7 @@ import { createContactsSkill } from './flows/contacts.js'
 import { createCoverageSkill } from './flows/coverage.js'
 import { createEligibilitySkill } from './flows/eligibility.js'
 import { createFactsObserver } from './flows/facts.js'
+import { createHandoffSkill } from './flows/handoff.js'
 import { createManagerSkill } from './flows/manager.js'
 import { createLossAdviceSkill } from './flows/loss-advice.js'
 import { createMenuSkill } from './flows/menu.js'
@@ -16,6 +17,13 @@ import { createOutsideShenzhenSkill } from './flows/outside-shenzhen.js'
 import { createPayoutSkill } from './flows/payout.js'
 import { createRosterSkill } from './flows/roster.js'
 import { createMoreDetailSkill, createOffTopicSkill, createPolicyQaSkill } from './flows/policy-qa.js'
+import type { WeChatApi } from './channels/wechat/api.js'
+import { createHandoffDesk, type HandoffDesk } from './handoff/desk.js'
+import { DEFAULT_HOURS, parseHours, type OfficeHours } from './handoff/hours.js'
+import { wechatPusher } from './handoff/pushers.js'
+import { handoffTexts } from './handoff/texts.js'
+import { createHandoffTurnHook, type TurnCache } from './handoff/turn-hook.js'
+import { createUnansweredRecorder } from './handoff/unanswered.js'
 import type { Knowledge } from './knowledge/knowledge.js'
 import type { ModelFactory, ModelMode } from './llm/mode.js'
 import { createPlaceResolver, type PlaceResolver } from './policy/places.js'
@@ -38,6 +46,8 @@ export interface BotDeps {
   deliverNotices?: () => void
   /** Model mode (OPENAI_API_KEY set): the model phrases free-form answers. Without it the bot is fully embedded. */
   model?: ModelFactory
+  /** 转人工: HANDOFF_HOURS, HANDOFF_PICKUP_MINUTES (defaults: weekdays 9–18, 10 min), the WeChat API for pushing. */
+  handoff?: { hours?: OfficeHours; pickupMinutes?: number; wechatApi?: WeChatApi }
 }
 
 export interface Bot {
@@ -51,17 +61,27 @@ export interface Bot {
   skills: Skill[]
   /** Set in model mode: counters, health, the composer. */
   model?: ModelMode
+  /** The staff queue (转人工), when the store keeps handoffs: the console and the background sweep use it. */
+  handoff?: HandoffDesk
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */
-export function createBot({ knowledge, segmenter, store, logger, now, deliverNotices, model }: BotDeps): Bot {
+export function createBot({ knowledge, segmenter, store, logger, now, deliverNotices, model, handoff }: BotDeps): Bot {
   const analyzer = createAnalyzer({ segmenter, synonymGroups: knowledge.synonyms.groups })
   const retriever = createRetriever(knowledge, analyzer)
   const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
   const modelMode = model?.({ knowledge, kv: store.kv, logger, now, places })
-  const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer })
+  const unanswered = createUnansweredRecorder({ log: store.unanswered, logger, now })
+  const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer, unanswered })
+  // 转人工: the queue lives in the store; a person's messages reach WeChat users by customer-service message.
+  const texts = handoffTexts(knowledge)
+  const pickupMinutes = handoff?.pickupMinutes ?? 10
+  const desk = store.handoffs && createHandoffDesk({ handoffs: store.handoffs, logger, now, texts, pickupMinutes })
+  desk?.usePusher('wechat', wechatPusher({ kv: store.kv, api: handoff?.wechatApi, logger }))
+  const turnCache: TurnCache = new WeakMap()
+  const askForPerson = createHandoffSkill({ desk, texts, hours: handoff?.hours ?? parseHours(DEFAULT_HOURS), pickupMinutes, reports: store.reports, cache: turnCache })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')
   const reportHint = `已经发生损失或买家逾期未付，请第一时间报案：回复“报损”由我在线登记，或拨打理赔服务电话 ${claimsPhone}。`
 
@@ -77,6 +97,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   // Routing order matters: the first skill whose detect() matches takes the turn; Q&A takes the rest.
   // Answers computed by rules come before retrieval so numbers are never left to ranking.
   const skills: Skill[] = [
+    askForPerson,
     menu,
     createMoreDetailSkill({ knowledge }),
     status,
@@ -87,7 +108,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
     eligibility,
     createCoverageSkill({ knowledge, reportHint }),
     payout,
-    createOffTopicSkill({ knowledge, retriever }),
+    createOffTopicSkill({ knowledge, retriever, unanswered }),
     manager,
     createAlternativesSkill({ knowledge }),
     createContactsSkill({ knowledge }),
@@ -95,8 +116,9 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
 
   // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.
   const observe = createFactsObserver({ knowledge, places })
-  const core = createEngine({ store, skills, otherwise: qa, logger, now, observe })
+  const after = createHandoffTurnHook({ desk, texts, cache: turnCache, logger, pickupMinutes, now })
+  const core = createEngine({ store, skills, otherwise: qa, logger, now, observe, after })
   // Model mode frames each turn: one deadline for all its model calls, and the conversation for the next turn.
   const engine = modelMode ? modelMode.wrap(core) : core
-  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa], model: modelMode }
+  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa], model: modelMode, handoff: desk }
 }

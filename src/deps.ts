@@ -37,8 +37,10 @@ export async function buildNodeBot(config: Config, overrides: { store?: Store } 
     : undefined
   // The store queues a report's notice with the report (exactly once); this only asks for delivery now.
   const deliverNotices = outbox && (() => void outbox.drain().catch((err: Error) => logger.warn({ err: err.message }, 'outbox drain failed')))
-  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model: await buildModel(config) })
-  return { ...bot, logger, outbox, wechat: buildWeChat(config, store, logger) }
+  const wechat = buildWeChat(config, store, logger)
+  const handoff = { hours: config.HANDOFF_HOURS, pickupMinutes: config.HANDOFF_PICKUP_MINUTES, wechatApi: wechat?.api }
+  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model: await buildModel(config), handoff })
+  return { ...bot, logger, outbox, wechat }
 }
 
 /**
@@ -68,11 +70,11 @@ export async function buildWechaty(config: Config): Promise<Wechaty> {
  * The staff console's settings when CONSOLE_SECRET is set: scrypt for passwords, htmx read from node_modules (the
  * app serves it itself). Without a secret the console stays off, and the log says so.
  */
-export function buildConsole(config: Config, bot: Pick<Bot, 'knowledge' | 'places'>, logger: Logger): ConsoleOptions | undefined {
+export function buildConsole(config: Config, bot: Pick<Bot, 'knowledge' | 'places' | 'handoff'>, logger: Logger): ConsoleOptions | undefined {
   if (!config.CONSOLE_SECRET) {
     logger.info('staff console off: set CONSOLE_SECRET to serve /console')
     return undefined
   }
   const htmx = readFileSync(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8')
-  return { secret: config.CONSOLE_SECRET, knowledge: bot.knowledge, places: bot.places, hasher: createScryptHasher(), htmx }
+  return { secret: config.CONSOLE_SECRET, knowledge: bot.knowledge, places: bot.places, hasher: createScryptHasher(), htmx, handoff: bot.handoff }
 }

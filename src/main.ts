@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server'
 import { loadConfig } from './config.js'
 import { buildConsole, buildNodeBot } from './deps.js'
 import { createApp } from './http/app.js'
+import { startHandoffSweeper } from './handoff/sweeper.js'
 
 const startedAt = performance.now()
 const config = loadConfig()
@@ -22,6 +23,8 @@ const app = createApp({
 // Deliver queued notices now (left over from before a restart) and keep retrying the ones that fail.
 bot.outbox?.start(config.NOTIFY_RETRY_SECONDS * 1000)
 void bot.outbox?.drain().catch(() => undefined)
+// 转人工: handoffs nobody took in time are told so (WeChat users at once), from every instance.
+const sweeper = bot.handoff && startHandoffSweeper({ desk: bot.handoff, logger: bot.logger })
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   bot.logger.info({ port: info.port, readyMs: Math.round(performance.now() - startedAt) }, 'tongbao bot ready')
@@ -44,6 +47,7 @@ async function shutdown(signal: string) {
   ;(server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
   await Promise.race([closed, grace])
   await Promise.race([bot.outbox?.stop(), grace])
+  await Promise.race([sweeper?.stop(), grace])
   await bot.store.close()
   process.exit(0)
 }

@@ -46,4 +46,10 @@ ol.timeline li::before{content:"";position:absolute;left:-6px;top:6px;width:10px
 .login{max-width:360px;margin:80px auto}.login label{display:block;margin-bottom:12px}.login input{width:100%;padding:8px}
 pre.json{margin:0;white-space:pre-wrap;word-break:break-all;font-size:12px}
 .htmx-request{opacity:.6}
+form.inline{display:inline-flex;gap:8px;align-items:center;margin:0 0 0 6px}
+td.actions{white-space:nowrap}.form-row{display:flex;flex-wrap:wrap;gap:16px;align-items:center}
+ol.chat{list-style:none;padding:0;margin:0}ol.chat li{margin:0 0 10px;padding:8px 12px;border-radius:6px;max-width:80%}
+ol.chat .from-user{background:#f0f2f5}ol.chat .from-bot{background:#fbfcfd;border:1px solid #e5e8ec}ol.chat .from-staff{background:#e3f4e8;margin-left:auto}
+ol.chat .meta{font-size:12px;color:#57606a}ol.chat .text{white-space:pre-wrap;word-break:break-all}
+textarea[name=text]{width:100%;min-height:90px;margin-bottom:8px}ul.plain{margin:0;padding-left:16px}
 `

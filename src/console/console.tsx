@@ -17,6 +17,11 @@ import { rosterRoutes, ROSTER_MAX_BYTES } from './routes/roster.js'
 import { capBody } from '../http/body-limit.js'
 import { HttpError } from '../http/errors.js'
 import { staffRoutes } from './routes/staff.js'
+import { handoffRoutes } from './routes/handoffs.js'
+import { unansweredRoutes } from './routes/unanswered.js'
+import { createHandoffDesk } from '../handoff/desk.js'
+import { wechatPusher } from '../handoff/pushers.js'
+import { handoffTexts } from '../handoff/texts.js'
 import { createSessions } from './session.js'
 import { createStatusPush } from './status-push.js'
 
@@ -81,6 +86,13 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   rosterRoutes(app, { roster: store.roster })
   app.use('/audit', requireRole('admin'))
   auditRoutes(app, { audit: store.audit })
+  // 转人工 and the unanswered questions, where the store keeps them.
+  const desk = deps.handoff ?? (store.handoffs && createHandoffDesk({ handoffs: store.handoffs, logger, now, texts: handoffTexts(knowledge) }))
+  if (desk && !deps.handoff) desk.usePusher('wechat', wechatPusher({ kv: store.kv, api: deps.wechatApi, logger }))
+  if (desk) handoffRoutes(app, { desk, staff: store.staff, knowledge, now })
+  app.use('/unanswered', requireRole('hotline', 'admin'))
+  app.use('/unanswered/*', requireRole('hotline', 'admin'))
+  if (store.unanswered) unansweredRoutes(app, { log: store.unanswered, knowledge, now })
 
   // Keep this last. Mounted with app.route(), the console's own notFound would not be used: a last route answers instead.
   app.all('*', (c) => {

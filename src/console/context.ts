@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { WeChatApi } from '../channels/wechat/api.js'
 import type { Engine } from '../engine/engine.js'
+import type { HandoffDesk } from '../handoff/desk.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
 import type { PlaceResolver } from '../policy/places.js'
 import type { StaffAccount, Store } from '../store/types.js'
@@ -16,6 +17,8 @@ export interface ConsoleOptions {
   /** htmx.min.js, served at /console/assets/htmx.min.js (the app serves it itself: no CDN). */
   htmx: string
   now?: () => number
+  /** The bot's staff queue (转人工), so replies reach channels this process can push to; else one over the store. */
+  handoff?: HandoffDesk
 }
 
 export interface ConsoleDeps extends ConsoleOptions {

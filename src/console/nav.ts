@@ -15,6 +15,8 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { href: '/console/lookup', label: '查询' },
   { href: '/console/reports', label: '报案' },
+  { href: '/console/handoffs', label: '人工客服' },
+  { href: '/console/unanswered', label: '未答问题', roles: ['hotline', 'admin'] },
   { href: '/console/staff', label: '账号', roles: ['admin'] },
   { href: '/console/roster', label: '名单', roles: ['admin'] },
   { href: '/console/audit', label: '操作记录', roles: ['admin'] },

@@ -19,6 +19,12 @@ export interface EngineOptions {
   now?: () => number
   /** Run on every message before routing, to remember facts any later skill may use (the firm's district). */
   observe?: (ctx: TurnContext) => void
+  /**
+   * Run after every turn that has the session, before it is saved; returns the replies to send (it may add to
+   * them). What needs the turn's replies and its session together: the conversation kept for staff, and a
+   * person's messages (转人工) given in the user's next turn.
+   */
+  after?: (ctx: TurnContext, replies: Reply[]) => Promise<Reply[]> | Reply[]
 }
 
 export interface Engine {
@@ -39,7 +45,7 @@ const ELLIPTICAL = /^(那|那么|如果|要是|假如|假设|换成|换做|还�
 const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|有没有|是不是|要不要|多少|几|多[长久大]|how|what|which|who|when|where|can |could |is |are |do |does /.test(norm)
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
-export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe }: EngineOptions): Engine {
+export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe, after }: EngineOptions): Engine {
   const byKey = new Map(skills.map((s) => [s.key, s]))
   /*
    * Which users' last turn on this instance ended inside a form (owner key → the form's skill). When the store is
@@ -69,7 +75,9 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     }
     const intent = ctx.message.intent
     // A menu click goes to its skill; only the flow's own button lets the flow handle it.
-    if (!intent || intent === flow.name) {
+    // A skill that interrupts (转人工) is heard before the flow reads the message as an answer.
+    const interrupted = !intent && skills.some((s) => s.interrupts && s !== owner && s.detect(ctx))
+    if ((!intent || intent === flow.name) && !interrupted) {
       const replies = intent ? await (owner.start ?? owner.handle)(ctx) : await owner.resume(ctx)
       if (replies) {
         ctx.session.profile.topic = owner.key
@@ -228,7 +236,8 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
           if (logger.isLevelEnabled('debug')) {
             logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')
           }
-          const replies = await turn(ctx)
+          const answered = await turn(ctx)
+          const replies = after ? await after(ctx, answered) : answered
           session.updatedAt = t
           turned = session
           return { session, result: replies }

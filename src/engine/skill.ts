@@ -34,6 +34,11 @@ export interface Skill {
   companions?: string[]
   /** When this skill recognises the whole message, it answers alone (the message is not split into questions). */
   exclusive?: boolean
+  /**
+   * Recognised even inside another skill's flow: its detect() is tried before that flow's resume(), and the flow
+   * is kept as for any detour ("转人工" while filling in a loss report is a request, not a company name).
+   */
+  interrupts?: boolean
   /** Greetings, "详细一点": answering them does not change the topic a follow-up refers to. */
   transient?: boolean
   /**

@@ -67,6 +67,20 @@ export interface WorkingFacts {
   /** Key of the skill that answered last (for follow-ups), and when. */
   topic?: string
   topicAt?: number
+  /** Talking to a person (转人工): what src/handoff keeps between turns. */
+  handoff?: HandoffFacts
+}
+
+/** The user's side of a handoff to a person, kept in the session (src/handoff). */
+export interface HandoffFacts {
+  /** Their handoff, from the request until it is closed and they were told everything staff sent. */
+  id?: string
+  /** Turns in a row in which the bot could not answer: the second offers a person. */
+  abstained?: number
+  /** The last turn offered a person: a plain "好的" now accepts. */
+  offered?: boolean
+  /** The last few exchanges (clipped), shown to staff with the request. */
+  recent?: Array<{ at: number; user: string; bot: string }>
 }
 
 /** What the bot remembers about a user between messages. */

@@ -1,6 +1,7 @@
 import type { Skill } from '../engine/skill.js'
 import { ownerKey, text } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
+import { isLowConfidence, noteAbstention, type UnansweredRecorder } from '../handoff/unanswered.js'
 import type { Composer } from '../llm/composer.js'
 import { abstention, composeAnswer, composeFull, reportLine } from '../rag/answer.js'
 import type { Analyzer } from '../rag/analyzer.js'
@@ -12,10 +13,12 @@ export interface PolicyQaDeps {
   retriever: Retriever
   /** Model mode: the model phrases the answer from the same sections; the extractive answer is the fallback. */
   model?: Composer
+  /** The unanswered-questions log for staff: abstentions, weak answers, model answers the fact guard threw out. */
+  unanswered?: UnansweredRecorder
 }
 
 /** Policy questions answered from the knowledge base, citing the section; abstains when unsure. */
-export function createPolicyQaSkill({ knowledge, analyzer, retriever, model }: PolicyQaDeps): Skill {
+export function createPolicyQaSkill({ knowledge, analyzer, retriever, model, unanswered }: PolicyQaDeps): Skill {
   return {
     key: 'policy-qa',
     menuLabel: '政策问答（保什么、赔多少、怎么领保单等）',
@@ -30,10 +33,13 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever, model }: P
       // Abstention is decided here, before any model call: no cost, no invention.
       if (!retrieval.sections.length) {
         delete ctx.session.lastSectionIds
+        noteAbstention(ctx)
+        await unanswered?.record(ctx, 'abstained', retrieval, { topic: retrieval.outOfScope })
         return [text(abstention(knowledge, retrieval.outOfScope, ctx.lang))]
       }
       const answer = composeAnswer(knowledge, retrieval, analyzer, retriever, { lang: ctx.lang, question: ctx.norm })
       ctx.session.lastSectionIds = answer.sectionIds
+      if (isLowConfidence(retrieval, ctx.lang)) await unanswered?.record(ctx, 'low-confidence', retrieval)
       if (!model) return [text(answer.text)]
       const composed = await model.compose({
         message: ctx.message,
@@ -46,8 +52,11 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever, model }: P
       })
       if (composed.kind === 'decline') {
         delete ctx.session.lastSectionIds
+        noteAbstention(ctx)
+        await unanswered?.record(ctx, 'abstained', retrieval)
         return [text(abstention(knowledge, undefined, ctx.lang))]
       }
+      if (composed.kind === 'fallback' && composed.reason === 'guard') await unanswered?.record(ctx, 'guarded-out', retrieval, { detail: composed.detail })
       // Any failure (timeout, error, empty, guarded out, over the limit): the embedded answer, as without a model.
       if (composed.kind !== 'answer') return [text(answer.text)]
       // The model never writes citations: the bot appends the sources the answer drew on, and how to report.
@@ -78,13 +87,16 @@ export function createMoreDetailSkill({ knowledge }: Pick<PolicyQaDeps, 'knowled
 }
 
 /** Questions about topics the brief does not cover (招聘, 汇率, 其他城市…) get an honest "not in the materials". */
-export function createOffTopicSkill({ knowledge, retriever }: Pick<PolicyQaDeps, 'knowledge' | 'retriever'>): Skill {
+export function createOffTopicSkill({ knowledge, retriever, unanswered }: Pick<PolicyQaDeps, 'knowledge' | 'retriever' | 'unanswered'>): Skill {
   return {
     key: 'off-topic',
     detect: (ctx) => retriever.offTopic(ctx.norm) !== undefined,
-    handle: function declineOffTopic(ctx) {
+    handle: async function declineOffTopic(ctx) {
       delete ctx.session.lastSectionIds
-      return [text(abstention(knowledge, retriever.offTopic(ctx.norm), ctx.lang))]
+      const topic = retriever.offTopic(ctx.norm)
+      noteAbstention(ctx)
+      await unanswered?.record(ctx, 'abstained', undefined, { topic })
+      return [text(abstention(knowledge, topic, ctx.lang))]
     },
   }
 }

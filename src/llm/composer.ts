@@ -36,7 +36,8 @@ export interface ComposeRequest {
 export type ComposeResult =
   | { kind: 'answer'; text: string; sources: string[]; cached: boolean }
   | { kind: 'decline' }
-  | { kind: 'fallback'; reason: FallbackReason }
+  /** detail: for a guarded-out answer, what the fact guard objected to (masked), for the unanswered log. */
+  | { kind: 'fallback'; reason: FallbackReason; detail?: string }
 
 export interface Composer {
   compose(req: ComposeRequest): Promise<ComposeResult>
@@ -216,7 +217,7 @@ export function createComposer({ chat, prompts, knowledge, runtime, cache, logge
         const repair = await prompts.format('repair', { problems, decline: DECLINE })
         reply = await ask([...messages, ['ai', text], ['human', repair]])
       }
-      return fallback('guard', { ...usage, violations: violations.length })
+      return { ...fallback('guard', { ...usage, violations: violations.length }), detail: maskPersonalData(describeViolations(violations)) }
     },
   }
 }

@@ -32,6 +32,8 @@ export interface Retrieval {
   queryWords: string[]
   /** Search terms of the question (words and bigrams), for picking sentences. */
   queryTerms: string[]
+  /** The best-ranked sections and their scores, abstention or not: what the unanswered log shows staff. */
+  hits?: Array<{ id: string; score: number }>
 }
 
 export interface Retriever {
@@ -105,6 +107,7 @@ export function createRetriever(
       const hits = index.search(queryTerms).filter((h) => gates.get(h.id)?.(q) ?? true)
       const top = hits[0]
       if (!top) return none
+      const ranked = hits.slice(0, 3).map((h) => ({ id: h.id, score: Math.round(h.score * 100) / 100 }))
       // Words the corpus never uses weigh a fixed amount: they may be filler or an off-topic subject.
       const weightOf = (w: string) => (index.has(w) ? index.idf(w) : unknownWeightOf(w)) * (w.length > 1 ? 1 : 0.5)
       const total = queryWords.reduce((a, w) => a + weightOf(w), 0)
@@ -123,9 +126,9 @@ export function createRetriever(
       if (owner) {
         const best = knowledge.sections.get(owner.id)!
         const sections = [best, ...best.also.map((id) => knowledge.sections.get(id)!)]
-        return { sections, bundled: true, score: owner.score, coverage, queryWords, queryTerms }
+        return { sections, bundled: true, score: owner.score, coverage, queryWords, queryTerms, hits: ranked }
       }
-      if (top.score < (lang === 'en' ? minScoreEn : minScore) || coverage < minCoverage) return { ...none, score: top.score, coverage }
+      if (top.score < (lang === 'en' ? minScoreEn : minScore) || coverage < minCoverage) return { ...none, score: top.score, coverage, hits: ranked }
       const chosen = [top]
       const second = hits[1]
       if (second && second.score >= top.score * runnerUpRatio) chosen.push(second)
@@ -135,6 +138,7 @@ export function createRetriever(
         coverage,
         queryWords,
         queryTerms,
+        hits: ranked,
       }
     },
     offTopic: findOffTopic,

@@ -98,6 +98,12 @@ export function wechatRoute({
     const openId = inbound.msg.FromUserName
     const answer = await answerWithinBudget(claim.lease, openId, () => delivery.compose(openId, action.message.text, () => engine.handle(action.message), action.prefix), deadline)
     if (answer === TIMEOUT) return c.text('success')
+    // Nothing to say (waiting for a person, 转人工): "success", never a text reply with empty content, which
+    // WeChat shows as an error. A retry finds it acknowledged.
+    if (!answer) {
+      later(c, claim.lease.acknowledged(), 'acknowledging a quiet turn')
+      return c.text('success')
+    }
     // 6. deliver the rest later: a long answer's other pages by customer-service message, or kept for “继续”.
     const first = await delivery.firstPage(openId, answer, (task, what) => later(c, task, what)).catch(async (err: unknown) => {
       await claim.lease.release().catch(() => undefined)
