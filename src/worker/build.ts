@@ -34,6 +34,8 @@ export interface WorkerHandlerOptions {
   wrapEngine?: (engine: Engine) => Engine
 }
 
+const settled = () => undefined
+
 /** Wrap every method of an object so the promises it returns are kept alive by `keep`. */
 function kept<T extends object>(target: T, keep: <R>(p: Promise<R>) => Promise<R>): T {
   const out = {} as Record<string, unknown>
@@ -69,10 +71,7 @@ export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine =
     // the rest of a long answer, the answer cached for WeChat's retries) must be handed to waitUntil, or the
     // runtime may cancel it once the response is out. Everything the app starts through these is kept.
     const keep = <R>(p: Promise<R>): Promise<R> => {
-      ctx.waitUntil(p.then(
-        () => undefined,
-        () => undefined,
-      ))
+      ctx.waitUntil(p.then(settled, settled))
       return p
     }
     const engine: Engine = { handle: (message) => keep(botEngine.handle(message)) }
