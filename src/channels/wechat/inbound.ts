@@ -10,8 +10,9 @@ export type WeChatAction =
   | { kind: 'silent' }
 
 const WELCOME = '感谢关注！我是深圳统保（出口信用保险）政策咨询助手。'
-const VOICE_UNREADABLE = '暂时听不清语音，请用文字发送您的问题。'
-const NOT_TEXT = '目前只能看懂文字消息。请用文字描述您的问题，或回复“菜单”看看我能做什么。'
+/** Said on every channel to voice it cannot read and to images, files, stickers. */
+export const VOICE_UNREADABLE = '暂时听不清语音，请用文字发送您的问题。'
+export const NOT_TEXT = '目前只能看懂文字消息。请用文字描述您的问题，或回复“菜单”看看我能做什么。'
 
 /** Map a parsed WeChat message (plain fields) to an action; text over `maxTextLength` is answered, not processed. */
 export function toAction(m: Record<string, string>, receivedAt: number, maxTextLength = Infinity): WeChatAction {

@@ -1,9 +1,6 @@
-/**
- * What the wechaty channel itself says (the engine says everything else). The "text only" lines are the official
- * account's wording (src/channels/wechat/inbound.ts keeps them private), so a user hears the same on both.
- */
-export const NOT_TEXT = '目前只能看懂文字消息。请用文字描述您的问题，或回复“菜单”看看我能做什么。'
-export const VOICE_UNREADABLE = '暂时听不清语音，请用文字发送您的问题。'
+/** What the wechaty channel itself says (the engine says everything else). */
+// The "text only" lines are the official account's, so a user hears the same on both.
+export { NOT_TEXT, VOICE_UNREADABLE } from '../wechat/inbound.js'
 
 /** Said in the group when a loss report (or its status) moves to the private chat. */
 export const MOVED_PRIVATE = '报损要填写企业和联系人信息，不在群里办理。我已私聊您，请在私聊中继续。'
