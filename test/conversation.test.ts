@@ -149,3 +149,16 @@ describe('a new short question after a follow-up topic', () => {
     expect(await c.say('统保是什么')).not.toContain('吕宇翔')
   })
 })
+
+describe('English greetings and menu numbers', () => {
+  it('a greeting in English gets the English menu, and a number picked from it is answered in English', async () => {
+    const c = chat(bot)
+    expect(await c.say('hello')).toContain('I can help you')
+    expect(await c.say('4')).toContain('Which district')
+    expect(await c.say('thanks!')).toContain('You are welcome')
+  })
+
+  it('a greeting in Chinese keeps the Chinese menu', async () => {
+    expect(await chat(bot).say('你好')).toContain('回复数字选择')
+  })
+})

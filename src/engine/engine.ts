@@ -73,6 +73,12 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
       delete ctx.session.flow
       return [text(FLOW_RESET), ...(await route(ctx))]
     }
+    // "谢谢", "hello" while a one-question follow-up waits ("哪个区？"): the question is dropped, the greeting answered.
+    // A form (the loss report) keeps its draft and handles greetings itself; a bare digit may be its answer.
+    if (!owner.reminder && !/^\d+$/.test(ctx.norm) && skills.some((s) => s.transient && s.detect(ctx))) {
+      delete ctx.session.flow
+      return route(ctx)
+    }
     const intent = ctx.message.intent
     // A menu click goes to its skill; only the flow's own button lets the flow handle it.
     // A skill that interrupts (转人工) is heard before the flow reads the message as an answer.
@@ -187,7 +193,11 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
   }
 
   function context(message: InboundMessage, session: Session, t: number): TurnContext {
-    return { message, text: message.text.trim(), norm: standardWording(normalize(message.text)), session, now: t, lang: detectLang(message.text) }
+    // "2" or "12.5" after an English menu or question stays in English; any words set the language again.
+    const worded = /[\p{L}]/u.test(message.text)
+    const lang = worded ? detectLang(message.text) : (session.profile.lang ?? 'zh')
+    if (worded) session.profile.lang = lang
+    return { message, text: message.text.trim(), norm: standardWording(normalize(message.text)), session, now: t, lang }
   }
 
   /**

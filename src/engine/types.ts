@@ -67,6 +67,8 @@ export interface WorkingFacts {
   /** Key of the skill that answered last (for follow-ups), and when. */
   topic?: string
   topicAt?: number
+  /** The language of the user's last worded message, for replies to bare numbers ("2" after an English menu). */
+  lang?: 'zh' | 'en'
   /** Talking to a person (转人工): what src/handoff keeps between turns. */
   handoff?: HandoffFacts
 }

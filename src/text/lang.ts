@@ -5,6 +5,8 @@ const CJK = /[\u3400-\u9fff]/g
 // Chinese grammar words: a message using any of them is written in Chinese, whatever English it quotes.
 const CHINESE_GRAMMAR = /[吗呢吧么啊呀嘛的了是能可我你他们多少什怎哪谁要会在有没和给欠赔保]/
 const LATIN_WORD = /[A-Za-z][A-Za-z'’-]*/g
+// One English word that is a whole message in English ("hello", "thanks"); "ok" and "lc" are said in Chinese chats too.
+const ENGLISH_WORD = /^(hello|hi|hey|help|menu|thanks|thank you|yes|no|sorry)[\s!.?]*$/i
 
 /**
  * English when the message is English words with at most a Chinese place or firm name in it
@@ -13,6 +15,6 @@ const LATIN_WORD = /[A-Za-z][A-Za-z'’-]*/g
 export function detectLang(text: string): Lang {
   const cjk = text.match(CJK)?.length ?? 0
   const words = text.match(LATIN_WORD)?.length ?? 0
-  if (cjk === 0) return words >= 2 ? 'en' : 'zh'
+  if (cjk === 0) return words >= 2 || ENGLISH_WORD.test(text.trim()) ? 'en' : 'zh'
   return cjk <= 8 && words >= 3 && !CHINESE_GRAMMAR.test(text) ? 'en' : 'zh'
 }

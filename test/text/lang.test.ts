@@ -6,6 +6,8 @@ describe('reply language', () => {
     expect(detectLang('Can we join the scheme? Our 2020 exports were USD 7.5M')).toBe('en')
     expect(detectLang("Who is the account manager for 宝安?")).toBe('en')
     expect(detectLang('how much can I claim')).toBe('en')
+    expect(detectLang('hello')).toBe('en')
+    expect(detectLang('Thanks!')).toBe('en')
   })
   it('answers Chinese, mixed and bare-number messages in Chinese', () => {
     expect(detectLang('赔付比例是多少')).toBe('zh')
