@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseBootstrapAdmin } from './console/password-bootstrap.js'
 import { DEFAULT_HOURS, parseHours } from './handoff/hours.js'
 
 const optional = z
@@ -74,6 +75,11 @@ export const configSchema = z.object({
   WECHATY_SERVE_HTTP: flag.default(false),
   /** Signs the staff console's cookies (at least 32 characters, the same on every instance); unset → /console is off. */
   CONSOLE_SECRET: optional.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters (e.g. openssl rand -hex 32)'),
+  /** Workers: the first console admin, "username:hash" from `npm run staff -- hash <username>` (used only while there is no admin). */
+  STAFF_BOOTSTRAP_ADMIN: optional.superRefine((v, ctx) => {
+    const parsed = v === undefined ? undefined : parseBootstrapAdmin(v)
+    if (parsed && 'problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem })
+  }),
   /** When staff answer the queue (转人工), Beijing time: "mon-fri 09:00-18:00" (default) or "always"; see src/handoff/hours.ts. */
   HANDOFF_HOURS: z
     .string()

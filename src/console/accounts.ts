@@ -10,7 +10,8 @@ export const ROLES: readonly StaffRole[] = ['hotline', 'manager', 'admin']
 export const ROLE_LABEL: Record<StaffRole, string> = { hotline: '热线坐席', manager: '客户经理', admin: '管理员' }
 export const MIN_PASSWORD = 10
 const MAX_PASSWORD = 200
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/
+/** Usernames as stored (after normalizeUsername). */
+export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/
 
 /** A request the account rules refuse; the message is for the person who made it. */
 export class AccountError extends Error {
