@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server'
 import qrcodeTerminal from 'qrcode-terminal'
 import { ScanStatus } from 'wechaty'
 import { attachWechatyChannel } from '../channels/wechaty/channel.js'
+import { createContactSender } from '../channels/wechaty/staff-send.js'
+import { startHandoffSweeper } from '../handoff/sweeper.js'
 import { supervise, wechatyConnection } from '../channels/wechaty/supervisor.js'
 import { loadConfig } from '../config.js'
 import { buildConsole, buildNodeBot, buildWechaty } from '../deps.js'
@@ -44,6 +46,10 @@ const channel = attachWechatyChannel({
 // Reports filed in WeChat chats notify their managers from this process too (it may be the only one running).
 bot.outbox?.start(config.NOTIFY_RETRY_SECONDS * 1000)
 void bot.outbox?.drain().catch(() => undefined)
+// 转人工: a person's reply to a WeChat chat goes out from here at once (the console in this process), or at the
+// next sweep when it was written on another instance; timed-out handoffs are told as well.
+bot.handoff?.usePusher('wechaty', createContactSender({ wechaty }))
+const sweeper = bot.handoff && startHandoffSweeper({ desk: bot.handoff, logger, intervalMs: 2_000 })
 
 const server = config.WECHATY_SERVE_HTTP
   ? serve(
@@ -67,6 +73,7 @@ async function shutdown(signal: string) {
   await channel.idle()
   channel.detach()
   server?.close()
+  await sweeper?.stop()
   await bot.outbox?.stop()
   await bot.store.close()
   process.exit(0)

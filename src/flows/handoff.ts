@@ -135,6 +135,11 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
       if (END.test(ctx.norm)) return endByUser(ctx, ctx.session.profile.handoff?.id)
       return open(ctx)
     },
+    /*
+     * The wait is a flow that holds on, like a form: greetings and thanks ("好的", "在吗") stay with it (quiet),
+     * and a menu button answered meanwhile is followed by this line. It ends only by resume() dropping it.
+     */
+    reminder: (ctx) => texts.stillWaiting(ctx.lang),
     resume: async function whileWaiting(ctx) {
       const flow = ctx.session.flow!
       const h = desk ? await desk.get(String(flow.data.id)) : undefined

@@ -37,6 +37,9 @@ export function handoffTexts(knowledge: Knowledge) {
       lang === 'en'
         ? 'Passed on to our staff; their reply will appear here. Reply “结束人工” to come back to the bot.'
         : '已转给人工客服，工作人员回复后会在这里显示。回复“结束人工”可回到机器人。',
+    /** After an answer to something else (a menu button) while a person is awaited. */
+    stillWaiting: (lang: Lang) =>
+      lang === 'en' ? '(You are still waiting for our staff; reply “结束人工” to come back to the bot.)' : '（您正在等待人工客服，回复“结束人工”可回到机器人。）',
     endedByUser: (lang: Lang) => (lang === 'en' ? 'Done: you are back with the bot. Ask me anything.' : '已结束人工客服，您可以继续向我提问。'),
     notInHandoff: (lang: Lang) => (lang === 'en' ? 'You are not talking to our staff now. Reply “转人工” if you would like to.' : '您现在没有在等待人工客服。需要的话请回复“转人工”。'),
     closedByStaff: '人工客服已结束本次服务。您可以继续向我提问，需要时再回复“转人工”。',
