@@ -39,7 +39,8 @@ beforeAll(async () => {
   dirs.push(dataDir, profile)
   const added = await staffCli(['add', 'root', '--role', 'admin'], { DATA_DIR: dataDir, STAFF_PASSWORD: PASSWORD })
   if (added.code !== 0) throw new Error(added.stderr)
-  server = await startServer({ DATA_DIR: dataDir, CONSOLE_SECRET, LOG_LEVEL: 'warn' })
+  // The staff queue open around the clock, so the handoff test does not depend on the hour it runs at.
+  server = await startServer({ DATA_DIR: dataDir, CONSOLE_SECRET, LOG_LEVEL: 'warn', HANDOFF_HOURS: 'always' })
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -126,6 +127,44 @@ describe('the staff console in chromium', () => {
     expect(list).toMatch(/预计赔付合计\s*250,000美元/)
     await shot('06-reports')
 
+    expect(cspErrors).toEqual([])
+  }, 120_000)
+
+  it('takes a handoff (转人工) from the queue, answers it, and the user’s next turn carries the answer', async () => {
+    await sayTo(server, 'firm-person', '我们在沙井，买家欠了12万美元')
+    expect(await sayTo(server, 'firm-person', '转人工')).toContain('已为您转接人工客服')
+    await sayTo(server, 'firm-person', '报案要准备哪些材料？')
+
+    await page.goto(`${server.url}/console/handoffs`)
+    if (new URL(page.url()).pathname === '/console/login') {
+      await page.fill('input[name=username]', 'root')
+      await page.fill('input[name=password]', PASSWORD)
+      await page.click('button[type=submit]')
+      await page.waitForURL(/\/console\/handoffs$/)
+    }
+    const queue = await page.locator('#queue').innerText()
+    expect(queue).toContain('等待接待')
+    expect(queue).toContain('报案要准备哪些材料？')
+    expect(queue).toContain('所在区：宝安区')
+    await shot('07-handoff-queue')
+
+    await page.click('#queue form[action$="/take"] button')
+    await page.getByText('已接待').first().waitFor()
+    const chat = await page.locator('ol.chat').innerText()
+    for (const line of ['我们在沙井，买家欠了12万美元', '已为您转接人工客服', '报案要准备哪些材料？']) expect(chat).toContain(line)
+    await page.fill('textarea[name=text]', '您好，请准备合同、报关单和催收记录，回复“报损”即可在线登记。')
+    await page.click('form[action$="/reply"] button[type=submit]')
+    await page.getByText('回复里会先给出这句话').waitFor()
+    expect(await page.locator('ol.chat').innerText()).toContain('人工客服（root）')
+    await shot('08-handoff-reply')
+
+    const next = await sayTo(server, 'firm-person', '好的')
+    expect(next.startsWith('人工客服：您好，请准备合同、报关单和催收记录')).toBe(true)
+
+    await page.fill('input[name=note]', '已告知材料')
+    await page.click('form[action$="/close"] button[type=submit]')
+    await page.waitForURL(/\/console\/handoffs\?closed=/)
+    expect(await page.locator('main').innerText()).toContain('备注：已告知材料')
     expect(cspErrors).toEqual([])
   }, 120_000)
 })
