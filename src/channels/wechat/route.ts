@@ -96,7 +96,7 @@ export function wechatRoute({
 
     // 4. answer within the budget (or acknowledge with "success" and deliver later).
     const openId = inbound.msg.FromUserName
-    const answer = await answerWithinBudget(claim.lease, openId, () => delivery.compose(openId, action.message.text, () => engine.handle(action.message), action.prefix), deadline)
+    const answer = await answerWithinBudget(c, claim.lease, openId, () => delivery.compose(openId, action.message.text, () => engine.handle(action.message), action.prefix), deadline)
     if (answer === TIMEOUT) return c.text('success')
     // Nothing to say (waiting for a person, 转人工): "success", never a text reply with empty content, which
     // WeChat shows as an error. A retry finds it acknowledged.
@@ -119,7 +119,7 @@ export function wechatRoute({
    * Step 4: the answer, or TIMEOUT once the budget is spent: then the message is acknowledged and the answer
    * delivered when it is ready. A failure frees the message so WeChat's retry is processed.
    */
-  async function answerWithinBudget(lease: Lease, openId: string, work: () => Promise<string>, deadline: number): Promise<string | typeof TIMEOUT> {
+  async function answerWithinBudget(c: Context, lease: Lease, openId: string, work: () => Promise<string>, deadline: number): Promise<string | typeof TIMEOUT> {
     const running = work()
     const result = await withinBudget(running, Math.max(0, deadline - now())).catch(async (err: unknown) => {
       await lease.release().catch(() => undefined)
@@ -128,7 +128,8 @@ export function wechatRoute({
     if (result !== TIMEOUT) return result
     await lease.acknowledged().catch(() => undefined)
     logger.info({ budgetMs }, 'answer over the time budget; acknowledged and delivered later')
-    void running.then((full) => delivery.deliverLater(openId, full)).catch((err: Error) => logger.error({ err: err.message }, 'late answer failed'))
+    // Handed to the runtime: on Workers the answer would otherwise be cancelled once "success" is out.
+    later(c, running.then((full) => delivery.deliverLater(openId, full)), 'late answer')
     return TIMEOUT
   }
 
