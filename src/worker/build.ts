@@ -2,12 +2,14 @@ import type { DurableObjectNamespace, ExecutionContext } from '@cloudflare/worke
 import { createBot, type Bot } from '../bot.js'
 import { configFromBindings, type Config } from '../config.js'
 import { buildModelWith, buildWeChat } from '../deps-web.js'
+import type { ScryptParams } from '../console/password-format.js'
 import type { Engine } from '../engine/engine.js'
 import { createApp } from '../http/app.js'
 import { segmenterWords } from '../knowledge/knowledge.js'
 import { createIntlSegmenter } from '../rag/intl-segmenter.js'
 import { createDurableStore } from '../store/durable/durable-store.js'
-import type { KvStore, Store } from '../store/types.js'
+import type { Store } from '../store/types.js'
+import { bootstrapAdmin, workerConsoleOptions } from './console.js'
 import { workerKnowledge } from './knowledge.js'
 import { createWorkerLogger } from './logger.js'
 import { bundledPrompts } from './prompts.js'
@@ -32,24 +34,15 @@ export interface WorkerHandlerOptions {
   tenant?: string
   /** Tests: a slower engine, to spend the WeChat time budget. */
   wrapEngine?: (engine: Engine) => Engine
-}
-
-const settled = () => undefined
-
-/** Wrap every method of an object so the promises it returns are kept alive by `keep`. */
-function kept<T extends object>(target: T, keep: <R>(p: Promise<R>) => Promise<R>): T {
-  const out = {} as Record<string, unknown>
-  for (const [name, fn] of Object.entries(target)) {
-    out[name] = typeof fn === 'function' ? (...args: unknown[]) => keep((fn as (...a: unknown[]) => Promise<unknown>).apply(target, args)) : fn
-  }
-  return out as T
+  /** Tests: cheaper scrypt for the passwords the console hashes (format and checks unchanged; a hash carries its own). */
+  passwordParams?: Partial<ScryptParams>
 }
 
 /**
  * Everything the Worker serves, built from its bindings: the same bot (engine, skills, knowledge) as on Node,
  * with the Intl segmenter, the Durable Object store, and the Workers logger. Called on the first request.
  */
-export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) => e }: WorkerHandlerOptions = {}): Promise<WorkerHandler> {
+export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine = (e) => e, passwordParams }: WorkerHandlerOptions = {}): Promise<WorkerHandler> {
   const config = configFromBindings(env)
   const logger = createWorkerLogger(config.LOG_LEVEL)
   const knowledge = workerKnowledge()
@@ -59,32 +52,35 @@ export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine =
   const deliverNotices = config.NOTIFY_WEBHOOK_URL ? () => undefined : undefined
   // Model mode as on Node: LangChain bundles for workerd and is loaded (evaluated) only when a key is set.
   const model = await buildModelWith(config, bundledPrompts)
-  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model })
-  const botEngine = wrapEngine(bot.engine)
   const wechat = buildWeChat(config, store, logger)
+  // The staff queue (转人工) as on Node: office hours, pickup time, and pushes by customer-service message.
+  const handoff = { hours: config.HANDOFF_HOURS, pickupMinutes: config.HANDOFF_PICKUP_MINUTES, wechatApi: wechat?.api }
+  const bot = createBot({ knowledge, segmenter, store, logger, deliverNotices, model, handoff })
+  const engine = wrapEngine(bot.engine)
   if (config.REDIS_URL) logger.warn('REDIS_URL is ignored on Workers: the store is Durable Objects')
-  // The console hashes passwords with node:crypto's scrypt and its accounts are made by `npm run staff` on Node.
-  if (config.CONSOLE_SECRET) logger.warn('the staff console is not served on Workers (see README); /console answers 404')
+  const staffConsole = workerConsoleOptions(config, bot, passwordParams)
+  if (!staffConsole) logger.info('staff console off: set CONSOLE_SECRET to serve /console')
+  const app = createApp({ engine, store, logger, maxTextLength: config.MAX_TEXT_LENGTH, wechat, model: bot.model, console: staffConsole })
 
-  const handler = function handleRequest(request: Request, ctx: ExecutionContext): Promise<Response> {
-    // Work that goes on after the response (an answer over the WeChat budget sent by customer-service message,
-    // the rest of a long answer, the answer cached for WeChat's retries) must be handed to waitUntil, or the
-    // runtime may cancel it once the response is out. Everything the app starts through these is kept.
-    const keep = <R>(p: Promise<R>): Promise<R> => {
-      ctx.waitUntil(p.then(settled, settled))
-      return p
-    }
-    const engine: Engine = { handle: (message) => keep(botEngine.handle(message)) }
-    const kv: KvStore = kept(store.kv, keep)
-    const app = createApp({
-      engine,
-      store: { ...store, kv },
-      logger,
-      maxTextLength: config.MAX_TEXT_LENGTH,
-      wechat: wechat && { ...wechat, api: wechat.api && kept(wechat.api, keep) },
-      model: bot.model,
-    })
-    return Promise.resolve(app.fetch(request, env, ctx))
+  // The first admin, from STAFF_BOOTSTRAP_ADMIN, checked before the first console request of this isolate
+  // (again on the next one if the ledger could not be reached, or another isolate was doing it).
+  let firstAdmin: Promise<unknown> | undefined
+  const ensureAdmin = (value: string) =>
+    (firstAdmin ??= bootstrapAdmin(value, { store, logger }).then(
+      (result) => {
+        if (result === 'busy') firstAdmin = undefined
+      },
+      (err: Error) => {
+        firstAdmin = undefined
+        logger.error({ err: err.message }, 'STAFF_BOOTSTRAP_ADMIN could not be applied')
+      },
+    ))
+
+  // Work that goes on after the response (an answer over the WeChat budget, the rest of a long answer, the answer
+  // cached for retries) is handed to ctx.waitUntil by the routes themselves (Hono's c.executionCtx).
+  const handler = async function handleRequest(request: Request, ctx: ExecutionContext): Promise<Response> {
+    if (staffConsole && config.STAFF_BOOTSTRAP_ADMIN && new URL(request.url).pathname.startsWith('/console')) await ensureAdmin(config.STAFF_BOOTSTRAP_ADMIN)
+    return app.fetch(request, env, ctx)
   }
   return Object.assign(handler, { bot, config, store })
 }
