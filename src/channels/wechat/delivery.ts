@@ -73,6 +73,8 @@ export function createDelivery({ kv, api, logger }: DeliveryOptions): Delivery {
   }
 
   async function deliverLater(openId: string, full: string): Promise<void> {
+    // A quiet turn (waiting for a person, 转人工) that missed the budget: nothing to send.
+    if (!full) return
     if (api) {
       try {
         await sendAll(openId, splitForWeChat(full, MAX_REPLY_BYTES))
