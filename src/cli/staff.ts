@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { AccountError, createAccounts, MIN_PASSWORD, ROLE_LABEL, ROLES } from '../console/accounts.js'
+import { AccountError, createAccounts, MIN_PASSWORD, normalizeUsername, passwordProblem, ROLE_LABEL, ROLES, USERNAME } from '../console/accounts.js'
 import { createScryptHasher } from '../console/password-node.js'
 import { loadConfig } from '../config.js'
 import { loadKnowledgeDir } from '../knowledge/load-node.js'
@@ -13,6 +13,7 @@ import type { StaffRole, Store } from '../store/types.js'
  * npm run staff -- passwd <username>
  * npm run staff -- remove <username>
  * npm run staff -- list
+ * npm run -s staff -- hash [username]   (prints "username:hash" for STAFF_BOOTSTRAP_ADMIN on Workers; no store opened)
  * The password comes from STAFF_PASSWORD, or is asked for (twice, not echoed) on a terminal.
  */
 const USAGE = `用法：
@@ -20,6 +21,7 @@ const USAGE = `用法：
   npm run staff -- passwd <用户名>
   npm run staff -- remove <用户名>
   npm run staff -- list
+  npm run -s staff -- hash [<用户名>]     只输出密码的哈希（有用户名时为“用户名:哈希”，用于 Workers 的 STAFF_BOOTSTRAP_ADMIN），不打开存储
 密码取自环境变量 STAFF_PASSWORD，没有设置时在终端输入（至少 ${MIN_PASSWORD} 位）。`
 
 function fail(message: string, code = 1): never {
@@ -53,34 +55,47 @@ function parseArgs(argv: string[]): { command?: string; username?: string; role?
   return out
 }
 
-/** One line from a terminal without echoing it, or from piped stdin. */
-function ask(question: string): Promise<string> {
+/** One line from a terminal without echoing it, or from piped stdin. `hash` asks on stderr: its stdout is the hash. */
+function ask(question: string, output: NodeJS.WriteStream = process.stdout): Promise<string> {
   return new Promise((resolveAnswer) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: !!process.stdin.isTTY })
+    const rl = createInterface({ input: process.stdin, output, terminal: !!process.stdin.isTTY })
     const muted = rl as unknown as { _writeToOutput?: (s: string) => void }
     if (process.stdin.isTTY) {
-      process.stdout.write(question)
+      output.write(question)
       muted._writeToOutput = () => undefined
     }
     rl.question(process.stdin.isTTY ? '' : question, (answer) => {
-      if (process.stdin.isTTY) process.stdout.write('\n')
+      if (process.stdin.isTTY) output.write('\n')
       rl.close()
       resolveAnswer(answer)
     })
   })
 }
 
-async function password(): Promise<string> {
+async function password(output?: NodeJS.WriteStream): Promise<string> {
   const fromEnv = process.env.STAFF_PASSWORD
   if (fromEnv) return fromEnv
-  if (!process.stdin.isTTY) return ask('密码：')
-  const first = await ask('密码：')
-  if ((await ask('再输入一次：')) !== first) fail('两次输入的密码不一致，未修改。')
+  if (!process.stdin.isTTY) return ask('密码：', output)
+  const first = await ask('密码：', output)
+  if ((await ask('再输入一次：', output)) !== first) fail('两次输入的密码不一致，未修改。')
   return first
 }
 
 const args = parseArgs(process.argv.slice(2))
-if (!args.command || !['add', 'passwd', 'remove', 'list'].includes(args.command)) fail(USAGE, 2)
+if (!args.command || !['add', 'passwd', 'remove', 'list', 'hash'].includes(args.command)) fail(USAGE, 2)
+
+if (args.command === 'hash') {
+  // Workers: the ledger is a Durable Object this process cannot open; the hash goes into a secret instead
+  // (README "Cloudflare Workers"). Only the value on stdout, so it can be piped to `wrangler secret put`.
+  const name = args.username === undefined ? undefined : normalizeUsername(args.username)
+  if (name !== undefined && !USERNAME.test(name)) fail('用户名只能用小写字母、数字和 . _ -，2 到 32 位，以字母或数字开头', 2)
+  const pw = await password(process.stderr)
+  const problem = passwordProblem(pw)
+  if (problem) fail(problem)
+  const hash = await createScryptHasher().hash(pw)
+  await new Promise((done) => process.stdout.write(`${name === undefined ? hash : `${name}:${hash}`}\n`, done))
+  process.exit(0)
+}
 if (args.command !== 'list' && !args.username) fail(`请给出用户名。\n${USAGE}`, 2)
 if (args.command === 'add' && !ROLES.includes(args.role as StaffRole)) fail(`请用 --role 指定角色：${ROLES.join('、')}\n${USAGE}`, 2)
 
