@@ -30,7 +30,8 @@ describe('转人工 over /api/chat, answered from the console', () => {
     const queue = pageText(await (await zhang.get('/console/handoffs')).text())
     expect(queue).toContain('等待接待')
     expect(queue).toContain('4 分钟') // waiting since the request
-    expect(queue).toContain('还需要准备什么材料')
+    expect(queue).toContain('用户：还需要准备什么材料')
+    expect(queue).toContain('机器人：已转给人工客服') // the recent conversation, the bot's answers included
     expect(queue).toContain('所在区：宝安区')
     expect(queue).toContain('2020年出口额：6,000,000美元')
     expect(queue).toContain('买方的损失：120,000美元')

@@ -48,11 +48,13 @@ export function canSeeHandoff(staff: StaffAccount, h: Handoff): boolean {
   return typeof district === 'string' && canSeeDistrict(staff, district)
 }
 
-/** The last thing the user wrote, clipped for the queue. */
-export function lastUserLine(h: Handoff): string {
-  const m = [...h.messages].reverse().find((x) => x.from === 'user')
-  if (!m) return ''
-  return m.text.length > 60 ? `${m.text.slice(0, 60)}…` : m.text
+/** The last few lines of the conversation, bot answers included, clipped for the queue: "用户：…", "机器人：…". */
+export function recentLines(h: Handoff, n = 4): string[] {
+  const who = { user: '用户', bot: '机器人', staff: '人工客服' } as const
+  return h.messages.slice(-n).map((m) => {
+    const line = m.text.replace(/\s+/g, ' ')
+    return `${who[m.from]}：${line.length > 60 ? `${line.slice(0, 60)}…` : line}`
+  })
 }
 
 /** A user id shown in lists: enough to tell people apart, not the whole openid. */

@@ -1,6 +1,6 @@
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import type { Handoff, HandoffMessage } from '../../store/types.js'
-import { CHANNEL_LABEL, factLines, handoffState, lastUserLine, shortUser, waited } from '../handoff-view.js'
+import { CHANNEL_LABEL, factLines, handoffState, recentLines, shortUser, waited } from '../handoff-view.js'
 import { chinaTime } from '../report-view.js'
 import { CsrfField } from './layout.js'
 
@@ -43,7 +43,7 @@ export function HandoffQueue({ open, closed, now, csrf, knowledge, me, notice }:
                 <th>已等待</th>
                 <th>状态</th>
                 <th>渠道 · 用户</th>
-                <th>最近一句</th>
+                <th>最近对话</th>
                 <th>情况</th>
                 <th></th>
               </tr>
@@ -59,7 +59,13 @@ export function HandoffQueue({ open, closed, now, csrf, knowledge, me, notice }:
                   <td>
                     {CHANNEL_LABEL[h.channel] ?? h.channel} · {shortUser(h)}
                   </td>
-                  <td>{lastUserLine(h)}</td>
+                  <td>
+                    <ul class="plain">
+                      {recentLines(h).map((l) => (
+                        <li>{l}</li>
+                      ))}
+                    </ul>
+                  </td>
                   <td>{factLines(knowledge, h.facts).join('；')}</td>
                   <td class="actions">
                     <a class="button secondary" href={`/console/handoffs/${h.id}`}>
