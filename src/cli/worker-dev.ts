@@ -24,7 +24,8 @@ for (const name of Object.keys(configSchema.shape)) {
     console.error(`${name}: a value with a line break or a single quote cannot be passed to wrangler dev`)
     process.exit(1)
   }
-  lines.push(`${name}='${value}'`)
+  // wrangler expands $NAME and ${NAME} in env files, quoted or not; \$ is a literal $ (a scrypt hash is full of them).
+  lines.push(`${name}='${value.replace(/\$/g, '\\$')}'`)
 }
 const dir = mkdtempSync(join(tmpdir(), 'tongbao-worker-dev-'))
 const envFile = join(dir, 'vars.env')
