@@ -78,8 +78,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   // 转人工: the queue lives in the store; a person's messages reach WeChat users by customer-service message.
   const texts = handoffTexts(knowledge)
   const pickupMinutes = handoff?.pickupMinutes ?? 10
-  const desk = store.handoffs && createHandoffDesk({ handoffs: store.handoffs, logger, now, texts, pickupMinutes })
-  desk?.usePusher('wechat', wechatPusher({ kv: store.kv, api: handoff?.wechatApi, logger }))
+  const desk = createHandoffDesk({ handoffs: store.handoffs, logger, now, texts, pickupMinutes })
+  desk.usePusher('wechat', wechatPusher({ kv: store.kv, api: handoff?.wechatApi, logger }))
   const turnCache: TurnCache = new WeakMap()
   const askForPerson = createHandoffSkill({ desk, texts, hours: handoff?.hours ?? parseHours(DEFAULT_HOURS), pickupMinutes, reports: store.reports, cache: turnCache })
   const claimsPhone = knowledge.contacts.claimsHotline.phones.join('、')

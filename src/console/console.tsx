@@ -87,7 +87,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.use('/audit', requireRole('admin'))
   auditRoutes(app, { audit: store.audit })
   // 转人工 and the unanswered questions, where the store keeps them.
-  const desk = deps.handoff ?? (store.handoffs && createHandoffDesk({ handoffs: store.handoffs, logger, now, texts: handoffTexts(knowledge) }))
+  const desk = deps.handoff ?? createHandoffDesk({ handoffs: store.handoffs, logger, now, texts: handoffTexts(knowledge) })
   if (desk && !deps.handoff) desk.usePusher('wechat', wechatPusher({ kv: store.kv, api: deps.wechatApi, logger }))
   if (desk) handoffRoutes(app, { desk, staff: store.staff, knowledge, now })
   app.use('/unanswered', requireRole('hotline', 'admin'))

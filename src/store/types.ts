@@ -328,12 +328,9 @@ export interface Store {
   staff: StaffStore
   /** Staff actions, for admins. */
   audit: AuditLog
-  /**
-   * Handoffs to a person (转人工) and the unanswered-questions log. Optional while a store does not have them yet
-   * (the Durable Object store): the bot then gives the hotlines instead of a queue, and logs nothing.
-   */
-  handoffs?: HandoffStore
-  unanswered?: UnansweredLog
+  /** Handoffs to a person (转人工) and the unanswered-questions log. */
+  handoffs: HandoffStore
+  unanswered: UnansweredLog
   /**
    * Run fn while no other holder of the same key runs — across instances for a shared store.
    * Used to serialise one user's turns and to fetch a token once.
