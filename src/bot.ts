@@ -61,8 +61,8 @@ export interface Bot {
   skills: Skill[]
   /** Set in model mode: counters, health, the composer. */
   model?: ModelMode
-  /** The staff queue (转人工), when the store keeps handoffs: the console and the background sweep use it. */
-  handoff?: HandoffDesk
+  /** The staff queue (转人工): the console and the background sweep use it. */
+  handoff: HandoffDesk
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */

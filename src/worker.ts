@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@cloudflare/workers-types/index.js'
-import { createWorkerHandler, type WorkerEnv, type WorkerHandler } from './worker/build.js'
+import { createWorkerHandler, scheduledWork, type WorkerEnv, type WorkerHandler } from './worker/build.js'
 import { createWorkerLogger } from './worker/logger.js'
 
 export { LedgerObject, SharedObject, UserObject } from './worker/objects.js'
@@ -23,5 +23,15 @@ export default {
       return Response.json({ error: { code: 'not_configured', message: '服务配置有误，请联系管理员。' } }, { status: 500 })
     }
     return serve(request, ctx)
+  },
+
+  /** Every minute (wrangler.toml [triggers]): the handoff sweep that runs on a timer on Node. */
+  async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    try {
+      ctx.waitUntil(scheduledWork(await (handler ??= createWorkerHandler(env))))
+    } catch (err) {
+      handler = undefined
+      createWorkerLogger('error').error({ err }, 'the bot could not start')
+    }
   },
 }

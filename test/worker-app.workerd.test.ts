@@ -5,7 +5,7 @@ import type { Hono } from 'hono'
 import { describe, expect, inject, it } from 'vitest'
 import { createMessageCrypto } from '../src/channels/wechat/crypto.js'
 import type { Engine } from '../src/engine/engine.js'
-import { createWorkerHandler, type WorkerEnv, type WorkerHandlerOptions } from '../src/worker/build.js'
+import { createWorkerHandler, scheduledWork, type WorkerEnv, type WorkerHandlerOptions } from '../src/worker/build.js'
 import { FULL_REPORT } from './helpers/claim.js'
 import { AES_KEY, APP_ID, TOKEN, postEncrypted, postPlain, tag, textMessage } from './helpers/wechat-client.js'
 
@@ -137,5 +137,21 @@ describe('the app on Durable Objects', () => {
     const { sent } = (await (await fetch(`${inject('wechatSentUrl')}?touser=o-late`)).json()) as { sent: Array<{ content: string }> }
     expect(sent).toHaveLength(1)
     expect(sent[0]!.content).toContain('80%')
+  })
+})
+
+describe('the Cron Trigger (scheduled)', () => {
+  it('marks a handoff nobody took in time, so the user hears it and the bot answers again', async () => {
+    const { handler, say } = await workerApp({ HANDOFF_HOURS: 'always', HANDOFF_PICKUP_MINUTES: '1' })
+    expect(await say('cron-1', '转人工')).toContain('已为您转接人工客服')
+    const [open] = await handler.store.handoffs.listOpen()
+    expect(open).toBeDefined()
+    // As if the pickup time had passed: the sweep of the next scheduled run times it out.
+    await handler.bot.handoff.change(open!.id, (h) => ({ next: { ...h, pickupBy: Date.now() - 1 }, result: undefined }))
+    await scheduledWork(handler)
+    expect((await handler.store.handoffs.get(open!.id))?.timedOutAt).toBeDefined()
+    const next = await say('cron-1', '赔付比例是多少')
+    expect(next).toContain('88325713')
+    expect(next).toContain('80%')
   })
 })

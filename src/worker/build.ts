@@ -84,3 +84,11 @@ export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine =
   }
   return Object.assign(handler, { bot, config, store })
 }
+
+/**
+ * The Cron Trigger's work (wrangler.toml [triggers]): handoffs nobody took in time are marked and their users told,
+ * as the background sweep does every few seconds on Node. Without it a user would hear it only at their next message.
+ */
+export function scheduledWork(handler: WorkerHandler): Promise<void> {
+  return handler.bot.handoff.sweep()
+}
