@@ -180,7 +180,7 @@ describe('wechaty: store down', () => {
       throw new StoreUnavailableError('redis unreachable')
     }
     const base = createMemoryStore({ sessionTtlSeconds: 3600 })
-    const store: Store = { ...base, kv: { setIfAbsent: fail, get: fail, set: fail, delete: fail }, sessions: { get: fail, save: fail, delete: fail }, runExclusive: fail, turn: undefined }
+    const store: Store = { ...base, kv: { setIfAbsent: fail, get: fail, set: fail, delete: fail, setIfEquals: fail, deleteIfEquals: fail }, sessions: { get: fail, save: fail, delete: fail }, runExclusive: fail, turn: undefined }
     const h = await harness({ store, rateLimit: 1 })
     const alice = h.contact({ name: '张三' })
     for (const q of ['赔付比例是多少', '赔付比例是多少']) expect((await h.say(alice, q)).text).toContain('80%')

@@ -197,6 +197,27 @@ export async function createFileStore({
           if (!state.kv.has(key)) state.kv.set(key, before)
         })
       },
+      // Compared and changed in memory with no await between (this process is the only writer), then journaled as
+      // the plain kv.set / kv.delete record it amounts to: replay needs no compare, the journal format is unchanged.
+      async setIfEquals(key, expected, value, ttlSeconds) {
+        if (writer.closed()) throw new StoreUnavailableError('file store is closed')
+        const before = state.kv.get(key)
+        if (!(await memory.kv.setIfEquals(key, expected, value, ttlSeconds))) return false
+        const entry = state.kv.get(key)!
+        await writeKv({ op: 'kv.set', key, value, expiresAt: entry.expiresAt }, () => {
+          if (state.kv.get(key) === entry) state.kv.set(key, before!)
+        })
+        return true
+      },
+      async deleteIfEquals(key, expected) {
+        if (writer.closed()) throw new StoreUnavailableError('file store is closed')
+        const before = state.kv.get(key)
+        if (!(await memory.kv.deleteIfEquals(key, expected))) return false
+        await writeKv({ op: 'kv.delete', key }, () => {
+          if (!state.kv.has(key)) state.kv.set(key, before!)
+        })
+        return true
+      },
     },
     staff: {
       get: memory.staff.get,

@@ -307,6 +307,17 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
       async delete(key) {
         state.kv.delete(key)
       },
+      // Compare and write with no await between them: atomic in this process.
+      async setIfEquals(key, expected, value, ttlSeconds) {
+        if (liveKv(key)?.value !== expected) return false
+        state.kv.set(key, { value, expiresAt: now() + ttlSeconds * 1000 })
+        return true
+      },
+      async deleteIfEquals(key, expected) {
+        if (liveKv(key)?.value !== expected) return false
+        state.kv.delete(key)
+        return true
+      },
     },
     staff: {
       async get(username) {

@@ -22,6 +22,9 @@ const UPDATE_OUTBOX = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
 
 // Compare-and-set: replace a value only if it is still the one the caller read (a report's status change).
 const REPLACE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 end return 0`
+// The same for a kv entry, with its new expiry (EX seconds): a stale holder of a WeChat message claim must not
+// overwrite the claim of the delivery that took the message over. A missing key reads as false, never equal.
+const SET_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`
 
 /*
  * File a report once per submission key: the report filed under the key, or the day's next number, the report,
@@ -112,6 +115,8 @@ export type ScriptedRedis = Redis & {
   tbUpdateOutbox(items: RedisKey, due: RedisKey, id: string, json: string, at: number): Promise<number>
   tbCreateReport(...args: Array<RedisKey | number>): Promise<[number, string]>
   tbReplaceIf(key: RedisKey, expected: string, value: string): Promise<number>
+  tbSetIfEquals(key: RedisKey, expected: string, value: string, ttlSeconds: number): Promise<number>
+  tbDeleteIfEquals(key: RedisKey, expected: string): Promise<number>
   tbOpenHandoff(...args: RedisKey[]): Promise<[number, string]>
   tbReplaceHandoff(...args: RedisKey[]): Promise<number>
   tbAddUnanswered(...args: Array<RedisKey | number>): Promise<number>
@@ -127,6 +132,9 @@ export function withScripts(redis: Redis): ScriptedRedis {
     redis.defineCommand('tbUpdateOutbox', { numberOfKeys: 2, lua: UPDATE_OUTBOX })
     redis.defineCommand('tbCreateReport', { numberOfKeys: 7, lua: CREATE_REPORT })
     redis.defineCommand('tbReplaceIf', { numberOfKeys: 1, lua: REPLACE_IF })
+    redis.defineCommand('tbSetIfEquals', { numberOfKeys: 1, lua: SET_IF_EQUALS })
+    // Compare-and-delete of a kv entry is the lock release's script (one cached script, two names).
+    redis.defineCommand('tbDeleteIfEquals', { numberOfKeys: 1, lua: RELEASE_LOCK })
     redis.defineCommand('tbOpenHandoff', { numberOfKeys: 3, lua: OPEN_HANDOFF })
     redis.defineCommand('tbReplaceHandoff', { numberOfKeys: 4, lua: REPLACE_HANDOFF })
     redis.defineCommand('tbAddUnanswered', { numberOfKeys: 2, lua: ADD_UNANSWERED })

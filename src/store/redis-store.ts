@@ -3,7 +3,8 @@
  * runs, can share one Redis database.
  *
  *   {prefix}session:{{userId}}          string  session JSON                   EX SESSION_TTL_SECONDS, renewed on every save
- *   {prefix}kv:{key}                    string  dedupe marks, cached replies, tokens    EX as given by the caller
+ *   {prefix}kv:{key}                    string  dedupe marks, cached replies, tokens    EX as given by the caller;
+ *                                               compare-and-set/delete by script (setIfEquals, deleteIfEquals)
  *   {prefix}report:{id}                 string  loss report JSON                no expiry
  *   {prefix}submission:{key}            string  report id filed under a draft's submission key   no expiry
  *   {prefix}reports:user:{userId}       zset    report ids, score = createdAt   no expiry
@@ -255,6 +256,10 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       delete: (k) => attempt('kv.delete', async () => {
         await redis.del(key.kv(k))
       }),
+      // One script each: the compare and the write are one step on Redis, whichever instance calls.
+      setIfEquals: (k, expected, value, ttlSeconds) =>
+        attempt('kv.setIfEquals', async () => (await r.tbSetIfEquals(key.kv(k), expected, value, ttl(ttlSeconds))) === 1),
+      deleteIfEquals: (k, expected) => attempt('kv.deleteIfEquals', async () => (await r.tbDeleteIfEquals(key.kv(k), expected)) === 1),
     },
     staff: {
       get: (username) => attempt('staff.get', async () => parse<StaffAccount>([await redis.hget(key.staff, username)])[0]),

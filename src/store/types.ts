@@ -199,6 +199,13 @@ export interface KvStore {
   get(key: string): Promise<string | undefined>
   set(key: string, value: string, ttlSeconds: number): Promise<void>
   delete(key: string): Promise<void>
+  /**
+   * Compare-and-set, atomic across instances: store `value` with a fresh expiry only if the key holds `expected`
+   * now. false (nothing written) when it holds something else or nothing — e.g. a lease that ran out and was taken.
+   */
+  setIfEquals(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>
+  /** Compare-and-delete, atomic across instances: delete only if the key holds `expected`; true when this call deleted it. */
+  deleteIfEquals(key: string, expected: string): Promise<boolean>
 }
 
 /** Where a handoff to a person (转人工) stands: waiting in the queue, taken by a staff member, closed. */

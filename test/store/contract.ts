@@ -142,6 +142,53 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.kv.get('k')).toBe('v2')
         expect(await store.kv.setIfAbsent('k', 'v3', 60)).toBe(false)
       })
+
+      it('setIfEquals writes only over the expected value, with the expiry it is given', async () => {
+        await store.kv.set('cas:renew', 'w:a', 1)
+        await store.kv.set('cas:answer', 'w:a', 60)
+        await store.kv.set('cas:expired', 'w:a', 1)
+        expect(await store.kv.setIfEquals('cas:renew', 'w:a', 'w:a', 60)).toBe(true) // renewed: outlives its first second
+        expect(await store.kv.setIfEquals('cas:answer', 'w:a', 'a:done', 1)).toBe(true) // replaced: its own expiry now
+        expect(await store.kv.get('cas:answer')).toBe('a:done')
+        expect(await store.kv.setIfEquals('cas:renew', 'w:b', 'w:b', 60)).toBe(false)
+        expect(await store.kv.setIfEquals('cas:renew', 'w:', 'w:b', 60)).toBe(false) // a prefix is not equal
+        expect(await store.kv.get('cas:renew')).toBe('w:a')
+        expect(await store.kv.setIfEquals('cas:absent', 'w:a', 'w:b', 60)).toBe(false)
+        expect(await store.kv.get('cas:absent')).toBeUndefined()
+        await advance(1100)
+        expect(await store.kv.get('cas:renew')).toBe('w:a')
+        expect(await store.kv.get('cas:answer')).toBeUndefined()
+        // Expired is absent: a stale holder cannot revive its lease.
+        expect(await store.kv.setIfEquals('cas:expired', 'w:a', 'w:a', 60)).toBe(false)
+        expect(await store.kv.get('cas:expired')).toBeUndefined()
+        expect(await store.kv.setIfAbsent('cas:expired', 'w:b', 60)).toBe(true)
+      })
+
+      it('deleteIfEquals deletes only the expected value', async () => {
+        await store.kv.set('cad', 'w:a', 60)
+        await store.kv.set('cad:expired', 'w:a', 1)
+        expect(await store.kv.deleteIfEquals('cad', 'w:b')).toBe(false)
+        expect(await store.kv.get('cad')).toBe('w:a')
+        expect(await store.kv.deleteIfEquals('cad', 'w:a')).toBe(true)
+        expect(await store.kv.get('cad')).toBeUndefined()
+        expect(await store.kv.deleteIfEquals('cad', 'w:a')).toBe(false)
+        expect(await store.kv.deleteIfEquals('cad:absent', 'w:a')).toBe(false)
+        await advance(1100)
+        expect(await store.kv.deleteIfEquals('cad:expired', 'w:a')).toBe(false)
+        expect(await store.kv.setIfAbsent('cad', 'w:b', 60)).toBe(true)
+        expect(await store.kv.deleteIfEquals('cad', 'w:a')).toBe(false)
+        expect(await store.kv.get('cad')).toBe('w:b')
+      })
+
+      it('lets exactly one of many concurrent compare-and-sets (or deletes) of one value win', async () => {
+        await store.kv.set('cas:race', 'v0', 60)
+        const sets = await Promise.all(Array.from({ length: 20 }, (_, i) => store.kv.setIfEquals('cas:race', 'v0', `c${i}`, 60)))
+        expect(sets.filter(Boolean)).toHaveLength(1)
+        expect(await store.kv.get('cas:race')).toBe(`c${sets.indexOf(true)}`)
+        const deletes = await Promise.all(Array.from({ length: 20 }, () => store.kv.deleteIfEquals('cas:race', `c${sets.indexOf(true)}`)))
+        expect(deletes.filter(Boolean)).toHaveLength(1)
+        expect(await store.kv.get('cas:race')).toBeUndefined()
+      })
     })
 
     describe('reports', () => {
@@ -363,6 +410,15 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           expect(mine.map((r) => r.userId), JSON.stringify(id)).toEqual([id])
           expect(await store.kv.get(`wx:msg:${id}:1`)).toBe(`v${i}`)
           expect(await store.kv.setIfAbsent(`wx:msg:${LONE_IDS[(i + 1) % 3]}:2`, 'x', 60)).toBe(true)
+        }
+        // Compare-and-set and compare-and-delete find the same keys (the same encoding as get and set).
+        for (const [i, id] of LONE_IDS.entries()) {
+          expect(await store.kv.setIfEquals(`wx:msg:${id}:1`, `v${i}`, `w${i}`, 60), JSON.stringify(id)).toBe(true)
+          expect(await store.kv.deleteIfEquals(`wx:msg:${id}:2`, 'x'), JSON.stringify(id)).toBe(true)
+        }
+        for (const [i, id] of LONE_IDS.entries()) {
+          expect(await store.kv.get(`wx:msg:${id}:1`)).toBe(`w${i}`)
+          expect(await store.kv.get(`wx:msg:${id}:2`)).toBeUndefined()
         }
         const seen = await Promise.all(LONE_IDS.map((id) => runTurn(store, id, async (s) => ({ session: s!, result: s!.userId }))))
         expect(seen).toEqual([...LONE_IDS])

@@ -11,6 +11,10 @@ export interface KeyedApi {
   /** true when this call set it. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>
   delete(key: string): Promise<void>
+  /** Compare-and-set on the JSON texts: true when the row held `expected` and now holds `value` with a fresh expiry. */
+  setIfEquals(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>
+  /** Compare-and-delete: true when the row held `expected` and is gone. */
+  deleteIfEquals(key: string, expected: string): Promise<boolean>
   /** Runs `held` (a callback into the caller) while no other holder of `lock` runs in this object. */
   exclusive(lock: string, held: () => Promise<unknown>): Promise<void>
   /**

@@ -151,6 +151,10 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
       get: async (key) => maybe<string>(await call('kv', () => keyed(kvHome(key)).get(escapeKey(key)))),
       set: (key, value, ttl) => call('kv', () => keyed(kvHome(key)).set(escapeKey(key), JSON.stringify(value), ttl)),
       delete: (key) => call('kv', () => keyed(kvHome(key)).delete(escapeKey(key))),
+      // Routed like setIfAbsent (a user's keys to their object, the rest to a shard), compared inside that object.
+      setIfEquals: (key, expected, value, ttl) =>
+        call('kv', () => keyed(kvHome(key)).setIfEquals(escapeKey(key), JSON.stringify(expected), JSON.stringify(value), ttl)),
+      deleteIfEquals: (key, expected) => call('kv', () => keyed(kvHome(key)).deleteIfEquals(escapeKey(key), JSON.stringify(expected))),
     },
     runExclusive: (key, fn) =>
       hold(

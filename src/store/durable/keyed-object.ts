@@ -67,6 +67,19 @@ export class KeyedObject extends DurableObject<unknown> implements KeyedApi {
     this.sql.exec('DELETE FROM kv WHERE k = ?', `k:${key}`)
   }
 
+  async setIfEquals(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean> {
+    // Compare and write with no await between them, as setIfAbsent: a stale holder cannot slip in between.
+    if (this.live(`k:${key}`) !== expected) return false
+    await this.sweepAt(this.put(`k:${key}`, value, ttlSeconds))
+    return true
+  }
+
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    if (this.live(`k:${key}`) !== expected) return false
+    this.sql.exec('DELETE FROM kv WHERE k = ?', `k:${key}`)
+    return true
+  }
+
   async exclusive(lock: string, held: () => Promise<unknown>): Promise<void> {
     await this.locks(`x:${lock}`, async () => void (await held()))
   }
