@@ -99,7 +99,11 @@ export function createMessageClaims({ kv, logger, leaseSeconds = 3, answeredSeco
     }
   }
 
-  /** The holder's lease: renewed while it works, replaced by the outcome. */
+  /**
+   * The holder's lease: renewed while it works, replaced by the outcome. Every write compares and sets in one
+   * atomic step of the store (setIfEquals, deleteIfEquals): a holder that stalled past its lease (a frozen process,
+   * a slow store) may find the message taken over by a retry, and must never overwrite or delete that claim.
+   */
   function lease(key: string, mine: string): Lease {
     let done = false
     let renewing: Promise<unknown> = Promise.resolve()
@@ -108,9 +112,10 @@ export function createMessageClaims({ kv, logger, leaseSeconds = 3, answeredSeco
       // A holder that never records an outcome (a bug) must not keep the message forever.
       if (now() > until) return clearInterval(timer)
       renewing = (async () => {
-        // Only while it is still ours: a lease that ran out (a stalled process) may have a new holder.
-        if ((await kv.get(key)) !== mine || done) return
-        await kv.set(key, mine, leaseSeconds)
+        if (done || (await kv.setIfEquals(key, mine, mine, leaseSeconds))) return
+        // Not ours any more: the lease ran out (this process stalled) and a retry may be answering it now.
+        clearInterval(timer)
+        if (!done) logger.warn('message claim lost before the answer; leaving the message to its new holder')
       })().catch((err: Error) => logger.warn({ err: err.message }, 'could not renew the message claim'))
     }, (leaseSeconds * 1000) / 3)
     // Node: a pending renewal never keeps the process alive (the work it guards does).
@@ -121,12 +126,19 @@ export function createMessageClaims({ kv, logger, leaseSeconds = 3, answeredSeco
       await renewing
       await write()
     }
+    /** Replace our lease by the outcome; if the lease ran out and nobody took the message, the outcome still counts. */
+    const record = async (outcome: string) => {
+      if (await kv.setIfEquals(key, mine, outcome, answeredSeconds)) return
+      // Absent: nobody else holds or answered it, so this answer is the message's answer. Held by another: theirs.
+      if (await kv.setIfAbsent(key, outcome, answeredSeconds)) return
+      logger.warn('message claimed by another delivery meanwhile; its outcome is kept, not this one')
+    }
     return {
-      answered: (answer) => finish(() => kv.set(key, ANSWER + answer, answeredSeconds)),
-      acknowledged: () => finish(() => kv.set(key, ACK, answeredSeconds)),
+      answered: (answer) => finish(() => record(ANSWER + answer)),
+      acknowledged: () => finish(() => record(ACK)),
       release: () =>
         finish(async () => {
-          if ((await kv.get(key)) === mine) await kv.delete(key)
+          await kv.deleteIfEquals(key, mine)
         }),
     }
   }
