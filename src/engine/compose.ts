@@ -1,6 +1,10 @@
 import type { Reply } from './types.js'
 import { text } from './types.js'
 
+/** "那宝安呢", "如果是信用证呢", "还有别的办法吗", "what about Nanshan?": a message that leans on the last answer. */
+export const ELLIPTICAL =
+  /^(那|那么|如果|要是|假如|假设|若|换成|换做|还有|另外|那要是|what about|how about|and if|what if|if |and |also )|呢[\s?？!！。.~]*$/
+
 export interface Clause {
   text: string
   /** Ended with a question mark. */

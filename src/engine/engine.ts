@@ -5,7 +5,7 @@ import { maskPersonalData } from '../text/mask.js'
 import { detectLang } from '../text/lang.js'
 import { standardWording } from '../text/colloquial.js'
 import { normalize } from '../text/normalize.js'
-import { clauses, mergeAnswers } from './compose.js'
+import { ELLIPTICAL, clauses, mergeAnswers } from './compose.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
@@ -40,8 +40,6 @@ const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，
 const TOPIC_TTL_MS = 30 * 60 * 1000
 /** More clauses than this are not split into separate questions (and cost nothing extra to route). */
 const MAX_PARTS = 6
-// "那宝安呢", "如果是信用证呢", "还有别的办法吗", "what about Nanshan?": a message that leans on the last answer.
-const ELLIPTICAL = /^(那|那么|如果|要是|假如|假设|换成|换做|还有|另外|那要是|what about|how about|and |what if|if |also )|呢[\s?？!！。.~]*$/
 const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|有没有|是不是|要不要|多少|几|多[长久大]|how|what|which|who|when|where|can |could |is |are |do |does /.test(norm)
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */

@@ -1,5 +1,6 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type Reply } from '../engine/types.js'
+import { ELLIPTICAL } from '../engine/compose.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { assessCoverage } from '../policy/coverage.js'
 import { assessmentLines, managerLines, rememberedLine, reportLine, riskName, risksOf } from './coverage-text.js'
@@ -11,8 +12,6 @@ const ASKS =
 const HOW_MUCH = /赔多少|多少钱|能拿回多少|赔几成|几成|(?<![a-z])(how much|what percent)/
 // Questions another skill answers, even right after a coverage answer: "那能赔多少", "找谁", "我要报损".
 const OTHER_ASK = /赔多少|多少钱|几成|比例|限额|上限|封顶|出口额|参加|资格|名单|经理|找谁|电话|热线|号码|报损|报案|怎么办|(?<![a-z])(how much|percent|manager|phone|eligib|join|report)/
-// "那2021年的货呢", "如果是信用证呢", "what about goods shipped in July 2022?"
-const ELLIPTICAL = /^(那|那么|如果|要是|假如|假设|换成|换做|若|还有|另外|what about|how about|and if|what if|if |and )|呢[\s?？!！。.~]*$/
 const YES = /^(是|是的|对|对的|没错|嗯|是啊|是呀|yes|yep|correct|right|we did)[。.!！]*$/
 const NO = /^(不是|否|不对|没有|no|nope|not|we did not|we didn't)[。.!！]*$/
 const FLOW = 'coverage'

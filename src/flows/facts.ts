@@ -1,14 +1,12 @@
 import type { TurnContext } from '../engine/skill.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
 import { parseAllMoney } from '../policy/amount.js'
-import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
+import { findLc, findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
 import { findMonths } from '../policy/dates.js'
 import { updateLosses } from '../policy/losses.js'
 import type { PlaceResolver } from '../policy/places.js'
 
 const EXPORTS = /出口额|出口金额|外贸额|出口总额|出口了|出口(?=\d|[一二三四五六七八九十几两]|约|大概|差不多)|exports?\b/
-const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行|letter of credit|issuing bank/
-const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a|不是信用证|非信用证|open account|wire transfer/
 const SHIPPED = /出运|出货|发货|报关|出口|出的货|发的货|走的货|装船|shipped|declared|exported|shipment/
 
 /**
@@ -37,8 +35,8 @@ export function createFactsObserver({ knowledge, places }: { knowledge: Knowledg
     const months = splitMonths(n, findMonths(n, new Date(ctx.now)))
     if (months.declared && SHIPPED.test(n) && !EXPORTS.test(n)) facts.declared = { year: months.declared.year, month: months.declared.month }
 
-    if (LC_NO.test(n)) facts.lc = false
-    else if (LC_YES.test(n)) facts.lc = true
+    const lc = findLc(n)
+    if (lc !== undefined) facts.lc = lc
 
     const own = findOwnName(n)
     if (own !== undefined) facts.ownName = own

@@ -2,13 +2,11 @@
 import type { TurnContext } from '../engine/skill.js'
 import type { WorkingFacts } from '../engine/types.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
-import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
+import { findLc, findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
 import { findMonths, findYearlessMonths } from '../policy/dates.js'
 import { normalize } from '../text/normalize.js'
 import { standardWording } from '../text/colloquial.js'
 
-const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行|letter of credit|issuing bank/
-const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a|不是信用证|非信用证|open account|wire transfer/
 /** Remembered coverage facts apply to follow-ups for this long. */
 export const FOLLOW_UP_MS = 30 * 60 * 1000
 
@@ -60,7 +58,7 @@ export function readFacts(knowledge: Knowledge, norm: string, now: number): Mess
   const yearless = months.declared ? undefined : findYearlessMonths(norm, dated)[0]
   const r = findRisks(knowledge.risks, norm)
   const ownName = findOwnName(norm)
-  const lc = LC_NO.test(norm) ? false : LC_YES.test(norm) ? true : undefined
+  const lc = findLc(norm)
   const d = months.declared
   const facts: MessageFacts = {
     declared: d && { year: d.year, month: d.month, raw: d.raw, relative: d.relative },

@@ -132,3 +132,17 @@ describe('findRisks: several causes in one sentence', () => {
     expect(ids('我们做L/C的多，万一开证行拒绝承兑或者倒闭了能赔吗').sort()).toEqual(['bank-default', 'bank-insolvency'])
   })
 })
+
+describe('findLc: whether a message says the payment was by letter of credit', async () => {
+  const { findLc } = await import('../../src/policy/coverage.js')
+  it.each([
+    ['我们是信用证结算', true],
+    ['paid by l/c from the issuing bank', true],
+    ['不是信用证，是电汇', false],
+    ['这笔不是信用证', false],
+    ['open account, 90 days', false],
+    ['买家破产了', undefined],
+  ])('%s → %s', (text, lc) => {
+    expect(findLc(text)).toBe(lc)
+  })
+})

@@ -1,5 +1,5 @@
 import { parseAllMoney } from '../../policy/amount.js'
-import { findOwnName, findRisks, splitMonths } from '../../policy/coverage.js'
+import { findLc, findOwnName, findRisks, splitMonths } from '../../policy/coverage.js'
 import { checkCreditCode, findCreditCode } from '../../policy/credit-code.js'
 import { findMonths } from '../../policy/dates.js'
 import type { WorkingFacts } from '../../engine/types.js'
@@ -15,8 +15,6 @@ const LATIN_BUYER = new RegExp(
 // Lower-case words before a capitalised name belong to the sentence ("our buyer Gamma Trading GmbH").
 const SENTENCE_WORDS = /^(?:[a-z]\S* )+(?=[A-Z0-9])/
 const HAN_BUYER = /(?:买家|买方|客户|进口商)(?:是|叫|为)?[:：]?\s*([\p{Script=Han}A-Za-z0-9（）()&.\s-]{2,40}?(?:公司|集团|商行))/u
-const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行/
-const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a/
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/
 
 /** Facts a free message states with confidence ("德国的Gamma公司欠我们12.5万美元，去年9月出的货"). */
@@ -35,8 +33,8 @@ export function extractFacts(text: string, d: FieldDeps): ClaimSlots {
   const buyer = latin ?? HAN_BUYER.exec(text)?.[1]
   if (buyer) out.buyerName = buyer.trim()
 
-  if (LC_NO.test(n)) out.lc = false
-  else if (LC_YES.test(n)) out.lc = true
+  const lc = findLc(n)
+  if (lc !== undefined) out.lc = lc
 
   const risks = findRisks(d.knowledge.risks, n)
   if (risks.kinds.length) out.cause = { riskIds: risks.kinds.map((k) => k.id) }
