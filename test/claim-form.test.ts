@@ -383,3 +383,17 @@ describe('loss report amounts', () => {
     expect(await c.say('12.5万美元')).toContain('到期')
   })
 })
+
+describe('a district said in passing during the form', () => {
+  it('is not asked again when the form reaches the district question', async () => {
+    const c = chat(testBot())
+    await c.say('我要报损')
+    const b = await c.say('宝安区')
+    expect(b).toContain('企业全称')
+    expect(b).toContain('已记下所在区：宝安区')
+    await c.say('深圳市示例电子科技有限公司')
+    const a = await c.say('91440300MA5EXAMP1F')
+    expect(a).toContain('联系人')
+    expect(a).not.toContain('哪个区')
+  })
+})

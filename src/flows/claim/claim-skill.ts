@@ -296,6 +296,13 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
       if (!parsed.ok) {
         // A policy question in the middle of the form: answer it and keep the form.
         if (parsed.question || looksLikeQuestion(t)) return undefined
+        // A bare district or street typed at another question ("宝安区" for the company name) answers the district one.
+        const place = d.slots.district === undefined ? places.resolve(t) : undefined
+        if (place && t.replace(/[\s。.!！]/g, '').length <= place.matched.length + 3) {
+          d.slots.district = place.district
+          d.history.push('district')
+          return [text(`${parsed.error}\n（已记下所在区：${place.district}。）`)]
+        }
         return [text(parsed.error)]
       }
       ;(d.slots as Record<string, unknown>)[key] = parsed.value
