@@ -73,7 +73,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
   const modelMode = model?.({ knowledge, kv: store.kv, logger, now, places })
-  const unanswered = createUnansweredRecorder({ log: store.unanswered, logger, now })
+  const unanswered = createUnansweredRecorder({ log: store.unanswered, kv: store.kv, logger, now })
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer, unanswered })
   // 转人工: the queue lives in the store; a person's messages reach WeChat users by customer-service message.
   const texts = handoffTexts(knowledge)

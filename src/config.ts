@@ -94,6 +94,14 @@ export const configSchema = z.object({
     }),
   /** Nobody takes a handoff within this many minutes: the user is told, given the hotlines, and the bot answers again. */
   HANDOFF_PICKUP_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(10),
+  /** Closed handoffs kept (the last closed); older ones are deleted when another closes. Open ones are always kept. */
+  HANDOFF_KEEP_CLOSED: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  /**
+   * Reverse proxies in front of the server that append to X-Forwarded-For (0: none, the socket's address is the
+   * client's). The console throttles and locks out logins per client address; with a proxy, every client would
+   * otherwise be the proxy. Never set it higher than the proxies you run: a client can write X-Forwarded-For itself.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 })
 
 export type Config = z.infer<typeof configSchema>

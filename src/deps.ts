@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { PuppetModuleName, Wechaty } from 'wechaty'
@@ -16,6 +17,8 @@ import type { ModelFactory } from './llm/mode.js'
 import { buildModelWith, buildWeChat, type WeChatDeps } from './deps-web.js'
 import type { Logger } from 'pino'
 import type { ConsoleOptions } from './console/context.js'
+import type { Context } from 'hono'
+import { clientAddress } from './http/client-address.js'
 import { createScryptHasher } from './console/password-node.js'
 
 export { buildWeChat, type WeChatDeps }
@@ -76,5 +79,19 @@ export function buildConsole(config: Config, bot: Pick<Bot, 'knowledge' | 'place
     return undefined
   }
   const htmx = readFileSync(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8')
-  return { secret: config.CONSOLE_SECRET, knowledge: bot.knowledge, places: bot.places, hasher: createScryptHasher(), htmx, handoff: bot.handoff }
+  // The socket's peer, or with TRUST_PROXY the address the trusted proxies saw (src/http/client-address.ts).
+  // (@hono/node-server puts the request's socket in c.env; in-process requests have none.)
+  const socketOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress
+  const clientOf = (c: Context) => clientAddress(socketOf(c), c.req.header('x-forwarded-for'), config.TRUST_PROXY)
+  return {
+    secret: config.CONSOLE_SECRET,
+    knowledge: bot.knowledge,
+    places: bot.places,
+    hasher: createScryptHasher(),
+    htmx,
+    handoff: bot.handoff,
+    clientAddress: clientOf,
+    // scrypt runs on libuv's thread pool: half the cores at most, so a login flood leaves the rest to the bot.
+    maxLoginHashes: Math.max(1, Math.floor(availableParallelism() / 2)),
+  }
 }

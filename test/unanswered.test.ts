@@ -2,7 +2,8 @@ import { FakeListChatModel } from '@langchain/core/utils/testing'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { goldenItemSchema } from '../src/eval/golden.js'
-import { goldenCandidates, groupKey, groupUnanswered, similarity } from '../src/handoff/unanswered-groups.js'
+import { createUnansweredGrouper, goldenCandidates, groupKey, groupUnanswered, similarity } from '../src/handoff/unanswered-groups.js'
+import { createMemoryStore } from '../src/store/memory-store.js'
 import type { UnansweredEntry } from '../src/store/types.js'
 import { pageText, signedIn } from './helpers/console.js'
 import { handoffSetup } from './helpers/handoff.js'
@@ -13,27 +14,55 @@ const entry = (id: string, question: string, at: number, over: Partial<Unanswere
 })
 
 describe('grouping unanswered questions', () => {
-  it('puts near-identical wordings together (punctuation, filler, traditional characters, a word more or less) and keeps different questions apart', () => {
+  it('puts near-identical wordings together (punctuation, filler, traditional characters, a word more or less) and keeps different questions apart', async () => {
     expect(groupKey('请问，保費多少錢？')).toBe(groupKey('保费多少钱'))
     expect(similarity('统保的保费是多少钱', '统保保费是多少钱')).toBeGreaterThanOrEqual(0.75)
     expect(similarity('保费', '保额')).toBe(0)
-    const groups = groupUnanswered([
-      entry('a1', '出口退税怎么办理', 60),
-      entry('p1', '统保的保费是多少钱？', 50),
-      entry('p2', '请问 统保保费是多少钱', 40),
-      entry('p3', '統保保費是多少錢', 30),
-      entry('a2', '出口退税怎么办理？', 20),
+    // Each question is filed under its group as it is logged, oldest first, as traffic arrives.
+    const grouper = createUnansweredGrouper(createMemoryStore({ sessionTtlSeconds: 60 }).kv)
+    const asked = [
       entry('l1', '能贷款吗', 10, { kind: 'low-confidence', sections: [{ id: 'core', score: 3.1 }] }),
-    ])
+      entry('a2', '出口退税怎么办理？', 20),
+      entry('p3', '統保保費是多少錢', 30),
+      entry('p2', '请问 统保保费是多少钱', 40),
+      entry('p1', '统保的保费是多少钱？', 50),
+      entry('a1', '出口退税怎么办理', 60),
+    ]
+    for (const e of asked) e.group = await grouper.assign(e.question)
+    const groups = groupUnanswered(asked.reverse())
     expect(groups.map((g) => [g.count, g.question])).toEqual([
       [3, '统保的保费是多少钱？'],
       [2, '出口退税怎么办理'],
       [1, '能贷款吗'],
     ])
     expect(groups[0]).toMatchObject({ lastAt: 50, firstAt: 30, ids: ['p1', 'p2', 'p3'], variants: ['请问 统保保费是多少钱', '統保保費是多少錢'] })
+    expect(groups[0]!.id).toMatch(/^[0-9a-f]{14}$/)
     // Same count: the more recent first.
     const tie = groupUnanswered([entry('x', '汇率多少', 5), entry('y', '能贷款吗', 9)])
     expect(tie.map((g) => g.question)).toEqual(['能贷款吗', '汇率多少'])
+  })
+
+  it('finds the group of a reworded question among thousands of others without comparing it with each', async () => {
+    const kv = createMemoryStore({ sessionTtlSeconds: 60 }).kv
+    let reads = 0
+    const counting = { ...kv, get: (k: string) => ((reads += 1), kv.get(k)) }
+    const grouper = createUnansweredGrouper(counting)
+    // 2,000 distinct long questions (the flood of the issue: distinct 500-character messages).
+    let seed = 7
+    const rand = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5), (seed >>> 0) / 2 ** 32)
+    const POOL = '统保出口信用保险买家付款理赔报案客户经理深圳美元赔付比例限额破产拒收银行合同货物报关时间期限企业名单电话怎么办'
+    const distinct = () => Array.from({ length: 500 }, () => POOL[Math.floor(rand() * POOL.length)]).join('')
+    const seen = new Set<string>()
+    for (let n = 0; n < 2000; n++) seen.add((await grouper.assign(distinct())).id)
+    expect(seen.size).toBeGreaterThan(1900)
+    reads = 0
+    const first = await grouper.assign('信用证项下开证行倒闭了，我们的损失能不能赔？')
+    const again = await grouper.assign('请问：信用证项下的开证行倒闭了，我们损失能不能赔')
+    const other = await grouper.assign('保单是纸质的还是电子的？')
+    expect(again.id).toBe(first.id)
+    expect(other.id).not.toBe(first.id)
+    // A handful of slot reads per question, however many groups there are.
+    expect(reads).toBeLessThanOrEqual(3 * 16)
   })
 
   it('exports groups in the golden set’s shape: out-of-scope topics as abstain items, the rest with the sections found', () => {
@@ -126,6 +155,43 @@ describe('the unanswered log from real traffic, on the console', () => {
     expect(pageText(await (await zhang.get('/console/unanswered')).text())).toContain('模型回答未通过核对')
   })
 
+  it('pages through 600 distinct long questions, 50 groups a page, and marks one group handled without touching the others', async () => {
+    const s = handoffSetup()
+    await s.addStaff('zhang', 'hotline')
+    let seed = 11
+    const rand = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5), (seed >>> 0) / 2 ** 32)
+    const POOL = '天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈'
+    const flood = Array.from({ length: 600 }, () => Array.from({ length: 500 }, () => POOL[Math.floor(rand() * POOL.length)]).join(''))
+    for (const [i, q] of flood.entries()) await s.say(`flood${i}`, q)
+    s.advance(60_000)
+    await s.say('v1', '出口退税怎么办理？')
+    s.advance(60_000)
+    await s.say('v2', '请问出口退税怎么办理')
+    const entries = await s.store.unanswered.recent(1000)
+    expect(entries).toHaveLength(602)
+
+    const zhang = await signedIn(s.app, 'zhang')
+    const first = await zhang.get('/console/unanswered')
+    const html = await first.text()
+    const text = pageText(html)
+    expect(first.status).toBe(200)
+    // The reworded question is one group of two, listed first; the 600 distinct ones are groups of their own.
+    expect(text).toContain('共 601 组、602 次提问')
+    expect(text).toContain('第 1 / 13 页')
+    expect(html.match(/name="group"/g)).toHaveLength(50)
+    expect(/<td class="num">(\d+)<\/td>\s*<td>\s*<div>([^<]*)</.exec(html)?.slice(1)).toEqual(['2', '请问出口退税怎么办理'])
+    const last = pageText(await (await zhang.get('/console/unanswered?page=13')).text())
+    expect(last).toContain('第 13 / 13 页')
+    expect(last).toContain('上一页')
+    expect(last).not.toContain('下一页')
+
+    const group = /name="group" value="([0-9a-f]{14})"/.exec(html)![1]!
+    const upTo = /name="upTo" value="(\d+)"/.exec(html)![1]!
+    const marked = await zhang.post('/console/unanswered/handled', { group, upTo })
+    expect(marked.headers.get('location')).toBe('/console/unanswered?marked=2')
+    expect(pageText(await (await zhang.get('/console/unanswered')).text())).toContain('共 600 组、600 次提问')
+  })
+
   it('is for hotline staff and admins: a manager is refused; a group already handled is a clear 404', async () => {
     const s = handoffSetup()
     await s.addStaff('wang', 'manager', ['宝安区'])
@@ -135,7 +201,7 @@ describe('the unanswered log from real traffic, on the console', () => {
     expect((await wang.get('/console/unanswered/golden.json')).status).toBe(403)
     expect(pageText(await (await wang.get('/console/handoffs')).text())).not.toContain('未答问题')
     const root = await signedIn(s.app, 'root')
-    expect((await root.post('/console/unanswered/handled', { group: 'nothing-like-this', upTo: '1' })).status).toBe(404)
+    expect((await root.post('/console/unanswered/handled', { group: '0123456789abcd', upTo: '1' })).status).toBe(404)
     expect((await root.post('/console/unanswered/handled', { group: 'x' })).status).toBe(400)
   })
 })

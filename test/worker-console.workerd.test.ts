@@ -171,22 +171,42 @@ describe('staff at work on Workers', () => {
     expect(stranger.cookies.has('tb_console')).toBe(false)
   })
 
-  it('locks an account after 5 wrong passwords, even against the right one, until an admin sets a new password', async () => {
+  it('locks the guessing address out of an account after 5 wrong passwords, not the owner elsewhere, until an admin sets a new password', async () => {
     const { handler, store } = await consoleApp()
     const root = await signedIn(handler, 'root', ADMIN_PASSWORD)
     expect((await root.post('/console/staff', { username: 'li', role: 'hotline', password: PASSWORD })).status).toBe(303)
-    const guesser = new WorkerConsoleClient(handler)
+    const guesser = new WorkerConsoleClient(handler, '203.0.113.66')
     for (let i = 1; i <= 4; i++) expect((await guesser.login('li', `wrong-${i}`)).status).toBe(401)
     const fifth = await guesser.login('li', 'wrong-5')
     expect(fifth.status).toBe(429)
-    expect(await fifth.text()).toContain('账号已锁定 15 分钟')
-    expect((await new WorkerConsoleClient(handler).login('li', PASSWORD)).status).toBe(429)
-    const actions = (await store.audit.list(0, 20)).filter((e) => e.actor === 'li').map((e) => e.action)
-    expect(actions.filter((a) => a === 'login.failed')).toHaveLength(4)
-    expect(actions.filter((a) => a === 'login.locked')).toHaveLength(1)
-    // Resetting the password unlocks (as on Node).
+    expect(await fifth.text()).toContain('本地址的登录已锁定 15 分钟')
+    expect((await new WorkerConsoleClient(handler, '203.0.113.66').login('li', PASSWORD)).status).toBe(429)
+    // li at her own desk is not locked out.
+    expect((await new WorkerConsoleClient(handler, '198.51.100.23').login('li', PASSWORD)).status).toBe(303)
+    const audit = (await store.audit.list(0, 20)).filter((e) => e.actor === 'li')
+    expect(audit.filter((e) => e.action === 'login.failed')).toHaveLength(4)
+    expect(audit.find((e) => e.action === 'login.locked')).toMatchObject({ after: { from: '203.0.113.66' } })
+    expect(audit.find((e) => e.action === 'login.refused-locked')).toMatchObject({ after: { from: '203.0.113.66' } })
+    // Resetting the password unlocks every address (as on Node).
     expect((await root.post('/console/staff/li/password', { password: 'another-good-password' })).status).toBe(303)
-    expect((await new WorkerConsoleClient(handler).login('li', 'another-good-password')).status).toBe(303)
+    expect((await new WorkerConsoleClient(handler, '203.0.113.66').login('li', 'another-good-password')).status).toBe(303)
+  })
+
+  it('throttles one address to 10 attempts a minute and checks one password at a time, refusing the rest at once', async () => {
+    const { handler } = await consoleApp()
+    const noisy = new WorkerConsoleClient(handler, '203.0.113.5')
+    for (let i = 0; i < 10; i++) expect((await noisy.login(`user${i}`, 'wrong')).status).toBe(401)
+    const eleventh = await noisy.login('root', ADMIN_PASSWORD)
+    expect(eleventh.status).toBe(429)
+    expect(Number(eleventh.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await eleventh.text()).toContain('登录尝试太频繁')
+    // Six logins at once from six addresses: the isolate checks one password at a time, the others are told to retry.
+    const at = await Promise.all(Array.from({ length: 6 }, (_, i) => new WorkerConsoleClient(handler, `198.51.100.${i}`).login('root', `guess-${i}`)))
+    const statuses = at.map((r) => r.status)
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true)
+    expect(statuses).toContain(503)
+    expect(at.find((r) => r.status === 503)!.headers.get('retry-after')).toBe('1')
+    expect((await new WorkerConsoleClient(handler, '198.51.100.99').login('root', ADMIN_PASSWORD)).status).toBe(303)
   })
 
   it('an admin imports the roster from the console (csv-parse on workerd); bad rows are listed; the firm is then on it', async () => {
@@ -208,5 +228,30 @@ describe('staff at work on Workers', () => {
     const none = await root.post('/console/roster', { csv: '企业名称,统一社会信用代码\n坏,123\n' })
     expect(none.status).toBe(400)
     expect(await store.roster.size()).toBe(2)
+  })
+})
+
+describe('hardening, as on Node', () => {
+  it('sends a login back only inside the console, and shows users’ text without controls or direction overrides', async () => {
+    const { handler, store } = await consoleApp()
+    for (const [next, expected] of [
+      ['/console/reports', '/console/reports'],
+      ['/console/\r\nX-Injected: 1', '/console'],
+      ['//evil.example/console', '/console'],
+      ['/console/../elsewhere', '/console'],
+    ]) {
+      const client = new WorkerConsoleClient(handler)
+      const form = await (await client.get(`/console/login?next=${encodeURIComponent(next!)}`)).text()
+      const token = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? ''
+      const res = await client.post('/console/login', { username: 'root', password: ADMIN_PASSWORD, _csrf: token, next: next! })
+      expect(res.status, JSON.stringify(next)).toBe(303)
+      expect(res.headers.get('location'), JSON.stringify(next)).toBe(expected)
+    }
+    const t = Date.UTC(2026, 10, 20)
+    await store.reports.save({ id: 'BS20261120-0009', userId: 'u', channel: 'api', district: '宝安区', status: 'received', createdAt: t, updatedAt: t, flags: [], fields: { company: '深圳\u202E示例\u0007公司', amount: { value: 1000, currency: 'USD' } } })
+    const root = await signedIn(handler, 'root', ADMIN_PASSWORD)
+    const html = await (await root.get('/console/reports/BS20261120-0009')).text()
+    expect(html).toContain('深圳示例公司')
+    expect(html).not.toMatch(/[\u0000-\u0008\u202a-\u202e]/)
   })
 })

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import type { DurableObjectNamespace } from '@cloudflare/workers-types/index.js'
 import { createDurableStore } from '../src/store/durable/durable-store.js'
-import { CONTRACT_SESSION_TTL_SECONDS, handoffStoreContract, storeContract } from './store/contract.js'
+import { CONTRACT_HANDOFF_KEEP_CLOSED, CONTRACT_SESSION_TTL_SECONDS, handoffStoreContract, storeContract } from './store/contract.js'
 
 const ns = (name: string) => env[name] as DurableObjectNamespace
 let n = 0
@@ -14,6 +14,7 @@ function makeStore() {
     shared: ns('SHARED'),
     ledger: ns('LEDGER'),
     sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS,
+    handoffKeepClosed: CONTRACT_HANDOFF_KEEP_CLOSED,
     tenant: `contract-${Date.now()}-${n++}:`,
   })
   return Promise.resolve({ store, cleanup: () => store.close() })

@@ -10,15 +10,17 @@ import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
 import { loadGolden } from '../eval/golden.js'
 import { createMemoryStore } from '../store/memory-store.js'
+import { consoleUnderAttack } from './bench-console.js'
 import { worstInputTiming } from './bench-worst.js'
 
 /**
  * npm run bench [-- --store=redis|file] [--duration=10] [--connections=50]
  * 1. retrieval time per question and a whole turn per golden conversation, in process; then the worst inputs up to
  *    MAX_TEXT_LENGTH: the slowest per skill, form field and channel (/api/chat, /wechat, terminal chat);
- * 2. server start-up time;
- * 3. autocannon against POST /wechat (plain-mode text messages from many users, unique MsgIds);
- * 4. the same load against Express + the `wechat` middleware answering a fixed string.
+ * 2. the staff console under attack: chat latency during login floods, the unanswered page with 600 long questions;
+ * 3. server start-up time;
+ * 4. autocannon against POST /wechat (plain-mode text messages from many users, unique MsgIds);
+ * 5. the same load against Express + the `wechat` middleware answering a fixed string.
  */
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback
 const duration = Number(arg('duration', '10'))
@@ -192,6 +194,7 @@ await retrievalTiming()
 await turnTiming()
 await worstInputTiming()
 if (process.argv.includes('--in-process')) process.exit(0)
+await consoleUnderAttack()
 const store = await storeChoice()
 const rounds = Number(arg('rounds', '3'))
 const ourPort = 3800 + Math.floor(Math.random() * 90)

@@ -1,4 +1,4 @@
-import type { AuditLog, StaffAccount, StaffRole, StaffStore } from '../store/types.js'
+import type { AuditLog, StaffAccount, StaffChange, StaffRole, StaffStore } from '../store/types.js'
 
 /** Hashes and checks staff passwords. The console receives one (password-node.ts on Node), so its own code needs no Node API. */
 export interface PasswordHasher {
@@ -83,10 +83,14 @@ export function createAccounts({ staff, audit, hasher, districts: known, now = D
     return account
   }
 
-  /** Would this change leave no admin at all? Then the console could no longer manage accounts. */
-  async function lastAdmin(account: StaffAccount): Promise<boolean> {
-    if (account.role !== 'admin') return false
-    return (await staff.list()).filter((a) => a.role === 'admin').length <= 1
+  /**
+   * A guarded store write's outcome as the account rules see it. The store checks "at least one admin remains" in
+   * the same atomic step as the write, so two admins removing (or demoting) each other at once leave one: the
+   * console could otherwise no longer manage accounts.
+   */
+  function settle(result: StaffChange, username: string, lastAdmin: string): void {
+    if (result === 'not_found') throw new AccountError(`没有账号 ${username}`)
+    if (result === 'last_admin') throw new AccountError(lastAdmin)
   }
 
   return {
@@ -112,7 +116,10 @@ export function createAccounts({ staff, audit, hasher, districts: known, now = D
       checkPassword(password)
       // Strictly later than the last change, whatever the clock: sessions compare it for equality.
       const t = Math.max(now(), account.passwordChangedAt + 1)
-      await staff.put({ ...account, passwordHash: await hasher.hash(password), updatedAt: t, passwordChangedAt: t })
+      // Guarded too: written back with the role read above, it must not undo a removal or a role change made
+      // meanwhile into "no admin left" (the store refuses that; the admin tries again on a fresh page).
+      const result = await staff.replaceKeepingAdmin({ ...account, passwordHash: await hasher.hash(password), updatedAt: t, passwordChangedAt: t })
+      settle(result, account.username, '账号刚被其他管理员修改，请刷新后再试')
       await audit.append({ at: t, actor, action: 'staff.passwd', target: account.username })
     },
 
@@ -120,17 +127,17 @@ export function createAccounts({ staff, audit, hasher, districts: known, now = D
       const account = await mustGet(username)
       if (!ROLES.includes(role)) throw new AccountError(`角色只能是 ${ROLES.join('、')}`)
       const granted = districtsFor(role, districts)
-      if (role !== 'admin' && (await lastAdmin(account))) throw new AccountError('这是最后一个管理员账号，不能改成其他角色')
       const changed = { ...account, role, districts: granted, updatedAt: now() }
-      await staff.put(changed)
+      settle(await staff.replaceKeepingAdmin(changed), account.username, '这是最后一个管理员账号，不能改成其他角色')
       await audit.append({ at: changed.updatedAt, actor, action: 'staff.role', target: account.username, before: publicAccount(account), after: publicAccount(changed) })
       return changed
     },
 
+    /** Remove an account; never the actor's own (compared normalised: "Admin " is admin), never the last admin. */
     async remove(username: string, actor: string): Promise<void> {
+      if (normalizeUsername(username) === normalizeUsername(actor)) throw new AccountError('不能删除自己正在使用的账号。')
       const account = await mustGet(username)
-      if (await lastAdmin(account)) throw new AccountError('这是最后一个管理员账号，不能删除（先添加另一个管理员）')
-      await staff.remove(account.username)
+      settle(await staff.removeKeepingAdmin(account.username), account.username, '这是最后一个管理员账号，不能删除（先添加另一个管理员）')
       await audit.append({ at: now(), actor, action: 'staff.remove', target: account.username, before: publicAccount(account) })
     },
   }

@@ -6,6 +6,7 @@ import { checkOrigin, isApi, requireRole, requireStaff } from './auth.js'
 import type { ConsoleDeps, ConsoleEnv } from './context.js'
 import { ConsoleError } from './errors.js'
 import { createLockout } from './lockout.js'
+import { createLoginGate } from './login-gate.js'
 import { createLookup } from './lookup.js'
 import { barePage, page } from './render.js'
 import { apiRoutes } from './routes/api.js'
@@ -70,7 +71,9 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
 
   // Every POST from here on, login included: same origin only (Origin, or Sec-Fetch-Site).
   app.use('*', checkOrigin)
-  loginRoutes(app, { secret, sessions, lockout, staff: store.staff, audit: store.audit, hasher, logger, now })
+  const gate = createLoginGate({ maxHashes: deps.maxLoginHashes, now })
+  const clientOf = deps.clientAddress ?? (() => 'unknown')
+  loginRoutes(app, { secret, sessions, lockout, staff: store.staff, audit: store.audit, hasher, logger, now, gate, clientOf })
 
   // The roster upload's own size limit, before anything reads the body (the app skips its 16 KB cap there).
   app.use('/roster', capBody({ maxBytes: ROSTER_MAX_BYTES }))

@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import type { Logger } from 'pino'
 import type { WeChatApi } from '../channels/wechat/api.js'
 import type { Engine } from '../engine/engine.js'
@@ -19,6 +20,10 @@ export interface ConsoleOptions {
   now?: () => number
   /** The bot's staff queue (转人工), so replies reach channels this process can push to; else one over the store. */
   handoff?: HandoffDesk
+  /** The client's address of a request (Node: the socket and TRUST_PROXY; Workers: CF-Connecting-IP); default "unknown". */
+  clientAddress?: (c: Context) => string
+  /** Password checks at once on this instance (login-gate.ts; default 2). */
+  maxLoginHashes?: number
 }
 
 export interface ConsoleDeps extends ConsoleOptions {

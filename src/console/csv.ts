@@ -1,3 +1,4 @@
+import { displayText } from '../text/display.js'
 import { latestNote, staffStatus } from '../flows/claim/status-text.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
 import type { PlaceResolver } from '../policy/places.js'
@@ -7,14 +8,16 @@ import { chinaTime, estimatedPayout, reportAmount, reportFields } from './report
 /*
  * The filtered report list as CSV for Sinosure's own systems: UTF-8 with a BOM (Excel otherwise reads it as the
  * local code page), CRLF rows, every field quoted when it must be. A cell that starts like a formula (= + - @,
- * tab, CR) gets a leading apostrophe: a buyer named "=HYPERLINK(…)" must not become a live formula in Excel.
+ * their full-width forms, tab, CR) gets a leading apostrophe: a buyer named "=HYPERLINK(…)" must not become a live formula in Excel.
  */
-const FORMULA_START = /^[=+\-@\t\r]/
+// Full-width ＝＋－＠ too: spreadsheet programs fold them to the ASCII signs when a cell is typed or imported.
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/
 
 function cell(v: string | number | undefined): string {
   if (v === undefined) return ''
   if (typeof v === 'number') return String(v)
-  const safe = FORMULA_START.test(v) ? `'${v}` : v
+  const shown = displayText(v)
+  const safe = FORMULA_START.test(shown) ? `'${shown}` : shown
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino'
 import type { TurnContext } from '../engine/skill.js'
 import type { Retrieval } from '../rag/retriever.js'
-import type { UnansweredKind, UnansweredLog } from '../store/types.js'
+import type { KvStore, UnansweredKind, UnansweredLog } from '../store/types.js'
+import { createUnansweredGrouper } from './unanswered-groups.js'
 import { maskPersonalData } from '../text/mask.js'
 import { newId } from './record.js'
 
@@ -27,19 +28,22 @@ export interface UnansweredRecorder {
  * The unanswered-questions log for staff (the console's /console/unanswered): question masked (phones, credit
  * codes, ID numbers), the best sections retrieval found and their scores. A failure to log never fails the answer.
  */
-export function createUnansweredRecorder({ log, logger, now = Date.now }: { log?: UnansweredLog; logger: Logger; now?: () => number }): UnansweredRecorder {
+export function createUnansweredRecorder({ log, kv, logger, now = Date.now }: { log?: UnansweredLog; kv: KvStore; logger: Logger; now?: () => number }): UnansweredRecorder {
+  const grouper = createUnansweredGrouper(kv)
   return {
     async record(ctx, kind, retrieval, extra = {}) {
       // Staff trying questions in the console's lookup are not users with a gap in the knowledge base.
       if (!log || ctx.message.channel === 'console' || !ctx.text) return
       const sections = retrieval?.hits ?? (retrieval?.sections ?? []).map((s, i) => ({ id: s.id, score: i === 0 ? retrieval!.score : 0 }))
       try {
+        const question = maskPersonalData(ctx.text).slice(0, 500)
         await log.add({
           id: newId(),
           at: now(),
           channel: ctx.message.channel,
           kind,
-          question: maskPersonalData(ctx.text).slice(0, 500),
+          question,
+          group: await grouper.assign(question),
           lang: ctx.lang,
           sections,
           ...(retrieval ? { coverage: Math.round(retrieval.coverage * 100) / 100 } : {}),

@@ -14,9 +14,9 @@ export async function buildStore(config: Config, logger: Logger): Promise<Store>
     // "temporarily unavailable" and /healthz says degraded.
     await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis unreachable at start-up; will keep trying'))
     logger.info({ store: 'redis' }, 'store ready')
-    return createRedisStore({ redis, prefix: config.REDIS_KEY_PREFIX, sessionTtlSeconds: config.SESSION_TTL_SECONDS })
+    return createRedisStore({ redis, prefix: config.REDIS_KEY_PREFIX, sessionTtlSeconds: config.SESSION_TTL_SECONDS, handoffKeepClosed: config.HANDOFF_KEEP_CLOSED })
   }
-  const store = await createFileStore({ dataDir: config.DATA_DIR, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger })
+  const store = await createFileStore({ dataDir: config.DATA_DIR, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger, handoffKeepClosed: config.HANDOFF_KEEP_CLOSED })
   logger.info({ store: 'file', dataDir: config.DATA_DIR }, 'store ready')
   return store
 }

@@ -4,8 +4,19 @@ import type { Logger } from 'pino'
 import { acquireLock } from './dir-lock.js'
 import { checkPair, loadSnapshot, replayJournal, type JournalRecord } from './journal.js'
 import { createJournalWriter, unavailable } from './journal-writer.js'
-import { auditId, canReplaceHandoff, createMemoryStore, emptyMemoryState, filedReport, openHandoffOf, statusChangeOf } from './memory-store.js'
-import { assertDay, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
+import {
+  auditId,
+  canReplaceHandoff,
+  closedBeyondCap,
+  createMemoryStore,
+  emptyMemoryState,
+  filedReport,
+  openHandoffOf,
+  staffRemovalOf,
+  staffReplaceOf,
+  statusChangeOf,
+} from './memory-store.js'
+import { assertDay, HANDOFF_KEEP_CLOSED, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
 
 export interface FileStoreOptions {
   dataDir: string
@@ -18,6 +29,8 @@ export interface FileStoreOptions {
   compactEveryMs?: number
   /** A lock file nobody has touched for this long is stale, whatever its pid (default 30 s). */
   lockStaleMs?: number
+  /** Closed handoffs kept (HANDOFF_KEEP_CLOSED, default 2000); older ones are deleted when another closes. */
+  handoffKeepClosed?: number
 }
 
 /** The file store, with compaction exposed for tests and maintenance. */
@@ -36,6 +49,7 @@ export async function createFileStore({
   compactAfterBytes = 8 * 1024 * 1024,
   compactEveryMs = 10 * 60_000,
   lockStaleMs = 30_000,
+  handoffKeepClosed = HANDOFF_KEEP_CLOSED,
 }: FileStoreOptions): Promise<FileStore> {
   const dir = resolve(dataDir)
   const paths = { lock: join(dir, 'store.lock'), snapshot: join(dir, 'snapshot.json'), journal: join(dir, 'journal.jsonl') }
@@ -68,7 +82,7 @@ export async function createFileStore({
   }
   const t0 = now()
   for (const [k, e] of state.kv) if (e.expiresAt <= t0) state.kv.delete(k)
-  const memory = createMemoryStore({ sessionTtlSeconds, now }, state)
+  const memory = createMemoryStore({ sessionTtlSeconds, now, handoffKeepClosed }, state)
 
   const writer = createJournalWriter({
     handle: journal,
@@ -219,15 +233,31 @@ export async function createFileStore({
         return true
       },
     },
+    // Account writes one at a time (this process is the only writer): a guarded change checks the state its
+    // predecessor left (the journal writer applies a record once it is written), then journals the plain
+    // staff.put / staff.remove record it amounts to — replay needs no check, the journal format is unchanged.
     staff: {
       get: memory.staff.get,
-      put: (account) => write({ op: 'staff.put', account: structuredClone(account) }, true),
-      async remove(username) {
-        if (!state.staff.has(username)) return false
-        await write({ op: 'staff.remove', username }, true)
-        return true
-      },
+      put: (account) => memory.runExclusive('staff', () => write({ op: 'staff.put', account: structuredClone(account) }, true)),
+      remove: (username) =>
+        memory.runExclusive('staff', async () => {
+          if (!state.staff.has(username)) return false
+          await write({ op: 'staff.remove', username }, true)
+          return true
+        }),
       list: memory.staff.list,
+      replaceKeepingAdmin: (account) =>
+        memory.runExclusive('staff', async () => {
+          const result = staffReplaceOf(state, account)
+          if (result === 'done') await write({ op: 'staff.put', account: structuredClone(account) }, true)
+          return result
+        }),
+      removeKeepingAdmin: (username) =>
+        memory.runExclusive('staff', async () => {
+          const result = staffRemovalOf(state, username)
+          if (result === 'done') await write({ op: 'staff.remove', username }, true)
+          return result
+        }),
     },
     audit: {
       append: (entry) => write({ op: 'audit.append', id: auditId(entry), entry: structuredClone(entry) }, true),
@@ -249,11 +279,14 @@ export async function createFileStore({
       replace: (next) =>
         memory.runExclusive('handoffs', async () => {
           if (!canReplaceHandoff(state, next)) return false
-          await write({ op: 'handoff.put', handoff: structuredClone(next) }, true)
+          // The closed ones beyond the cap go in the same record, by id: a crash keeps the close and the deletions or neither.
+          const drop = closedBeyondCap(state, next, handoffKeepClosed)
+          await write({ op: 'handoff.put', handoff: structuredClone(next), ...(drop.length ? { drop } : {}) }, true)
           return true
         }),
       listOpen: memory.handoffs!.listOpen,
       listClosed: memory.handoffs!.listClosed,
+      countClosed: memory.handoffs!.countClosed,
     },
     unanswered: {
       // Not fsynced at once, like sessions: a log for staff, not a record anyone relies on.

@@ -31,8 +31,11 @@ export type JournalRecord =
   | { op: 'staff.remove'; username: string }
   /** Keyed by `id`, so a replay onto a snapshot that holds the entry adds nothing. */
   | { op: 'audit.append'; id: string; entry: AuditEntry }
-  /** A handoff as opened or replaced (the store checked the owner and the version before writing it). */
-  | { op: 'handoff.put'; handoff: Handoff }
+  /**
+   * A handoff as opened or replaced (the store checked the owner and the version before writing it), and the closed
+   * ones deleted in the same step (beyond HANDOFF_KEEP_CLOSED): named, so a replay deletes the same ones.
+   */
+  | { op: 'handoff.put'; handoff: Handoff; drop?: string[] }
   | { op: 'unanswered.add'; entry: UnansweredEntry }
   | { op: 'unanswered.handled'; ids: string[]; by: string; at: number }
 
@@ -94,7 +97,7 @@ export function applyRecord(state: MemoryState, r: JournalRecord): void {
     case 'staff.put': state.staff.set(r.account.username, r.account); break
     case 'staff.remove': state.staff.delete(r.username); break
     case 'audit.append': if (!state.audit.has(r.id)) state.audit.set(r.id, r.entry); break
-    case 'handoff.put': putHandoff(state, r.handoff); break
+    case 'handoff.put': putHandoff(state, r.handoff, r.drop); break
     case 'unanswered.add': addUnanswered(state, r.entry); break
     case 'unanswered.handled': markUnansweredHandled(state, r.ids, r.by, r.at); break
     default: throw new Error(`unknown record "${String((r as { op: unknown }).op)}" (written by a newer version?)`)

@@ -2,6 +2,8 @@ import type { Session } from '../engine/types.js'
 import {
   applyStatusChange,
   assertDay,
+  HANDOFF_KEEP_CLOSED,
+  leavesNoAdmin,
   parseReportNumber,
   reportNoticeItem,
   reportNumber,
@@ -16,6 +18,7 @@ import {
   type ReportQuery,
   type RosterEntry,
   type StaffAccount,
+  type StaffChange,
   type StatusChange,
   type Store,
   type UnansweredEntry,
@@ -24,6 +27,8 @@ import {
 export interface MemoryStoreOptions {
   sessionTtlSeconds: number
   now?: () => number
+  /** Closed handoffs kept (HANDOFF_KEEP_CLOSED, default 2000); older ones are deleted when another closes. */
+  handoffKeepClosed?: number
 }
 
 /** The state of a memory store, exposed so a journal can snapshot and restore it. */
@@ -89,11 +94,30 @@ export function filedReport(req: NewReport, n: number): LossReport {
   return { ...structuredClone(req.report), id: reportNumber(req.day, n), submission: req.submission }
 }
 
-/** Put a handoff in the state, keeping the owner index: a closed handoff frees its owner. */
-export function putHandoff(state: MemoryState, h: Handoff): void {
+/**
+ * Put a handoff in the state, keeping the owner index (a closed handoff frees its owner), then delete the handoffs
+ * `drop` names (closedBeyondCap, worked out before the write): the journal records them, so a replay deletes the
+ * same ones whatever the cap is then.
+ */
+export function putHandoff(state: MemoryState, h: Handoff, drop: readonly string[] = []): void {
   state.handoffs.set(h.id, h)
   if (h.status !== 'closed') state.handoffOwners.set(h.owner, h.id)
   else if (state.handoffOwners.get(h.owner) === h.id) state.handoffOwners.delete(h.owner)
+  for (const id of drop) {
+    const old = state.handoffs.get(id)
+    if (!old) continue
+    state.handoffs.delete(id)
+    if (state.handoffOwners.get(old.owner) === id) state.handoffOwners.delete(old.owner)
+  }
+}
+
+/** The closed handoffs to delete when `next` is stored: those beyond the `keep` last closed (none while `next` is open). */
+export function closedBeyondCap(state: MemoryState, next: Handoff, keep: number): string[] {
+  if (next.status !== 'closed') return []
+  const closed = [next]
+  for (const h of state.handoffs.values()) if (h.status === 'closed' && h.id !== next.id) closed.push(h)
+  if (closed.length <= keep) return []
+  return closed.sort(lastClosedFirst).slice(Math.max(0, keep)).map((h) => h.id)
 }
 
 /** The owner's handoff that is not closed, if open() must return it instead of storing a new one. */
@@ -117,9 +141,44 @@ export function openHandoffs(state: MemoryState): Handoff[] {
   return [...state.handoffs.values()].filter((h) => h.status !== 'closed').sort(oldestFirst)
 }
 
-/** Closed handoffs, the last closed first. */
-export function closedHandoffs(state: MemoryState, limit: number): Handoff[] {
-  return [...state.handoffs.values()].filter((h) => h.status === 'closed').sort(lastClosedFirst).slice(0, Math.max(0, limit))
+/** Closed handoffs, the last closed first: `offset` skipped, then at most `limit`. */
+export function closedHandoffs(state: MemoryState, limit: number, offset = 0): Handoff[] {
+  if (limit <= 0) return []
+  const from = Math.max(0, offset)
+  return [...state.handoffs.values()].filter((h) => h.status === 'closed').sort(lastClosedFirst).slice(from, from + limit)
+}
+
+/** How many closed handoffs the state holds. */
+export function closedCount(state: MemoryState): number {
+  let n = 0
+  for (const h of state.handoffs.values()) if (h.status === 'closed') n++
+  return n
+}
+
+/** A guarded replace worked out on the state as it is now (nothing written): the file store journals it first. */
+export function staffReplaceOf(state: MemoryState, account: StaffAccount): StaffChange {
+  const before = state.staff.get(account.username)
+  if (!before) return 'not_found'
+  return leavesNoAdmin(before, account, state.staff.values()) ? 'last_admin' : 'done'
+}
+
+/** A guarded removal worked out on the state as it is now (nothing written). */
+export function staffRemovalOf(state: MemoryState, username: string): StaffChange {
+  const before = state.staff.get(username)
+  if (!before) return 'not_found'
+  return leavesNoAdmin(before, undefined, state.staff.values()) ? 'last_admin' : 'done'
+}
+
+/*
+ * Unanswered entries are never changed in place (markHandled stores a new object), so they are kept frozen and
+ * handed out as they are: the console reads all 5000 on each page view, and copying them cost more than the rest
+ * of the page together.
+ */
+function frozenEntry(e: UnansweredEntry): UnansweredEntry {
+  for (const s of e.sections) Object.freeze(s)
+  Object.freeze(e.sections)
+  if (e.group) Object.freeze(e.group)
+  return Object.freeze(e)
 }
 
 const newestEntryFirst = (a: UnansweredEntry, b: UnansweredEntry) => b.at - a.at || (a.id < b.id ? 1 : -1)
@@ -130,7 +189,7 @@ const newestEntryFirst = (a: UnansweredEntry, b: UnansweredEntry) => b.at - a.at
  */
 export function addUnanswered(state: MemoryState, entry: UnansweredEntry): void {
   if (state.unanswered.has(entry.id)) return
-  state.unanswered.set(entry.id, entry)
+  state.unanswered.set(entry.id, frozenEntry(entry))
   while (state.unanswered.size > UNANSWERED_KEEP) {
     let oldest: UnansweredEntry | undefined
     for (const e of state.unanswered.values()) if (!oldest || newestEntryFirst(e, oldest) > 0) oldest = e
@@ -147,7 +206,7 @@ export function recentUnanswered(state: MemoryState, limit: number): UnansweredE
 export function markUnansweredHandled(state: MemoryState, ids: string[], by: string, at: number): void {
   for (const id of ids) {
     const e = state.unanswered.get(id)
-    if (e) state.unanswered.set(id, { ...e, handledAt: at, handledBy: by })
+    if (e) state.unanswered.set(id, frozenEntry({ ...e, handledAt: at, handledBy: by }))
   }
 }
 
@@ -169,7 +228,7 @@ export function createLocalLocks() {
 const newestFirst = (a: LossReport, b: LossReport) => b.createdAt - a.createdAt || b.id.localeCompare(a.id)
 
 /** In-process store; values are cloned in and out so callers never share objects with it. */
-export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryStoreOptions, state: MemoryState = emptyMemoryState()): Store & { state: MemoryState } {
+export function createMemoryStore({ sessionTtlSeconds, now = Date.now, handoffKeepClosed = HANDOFF_KEEP_CLOSED }: MemoryStoreOptions, state: MemoryState = emptyMemoryState()): Store & { state: MemoryState } {
   const sweep = setInterval(() => {
     const t = now()
     for (const [k, v] of state.sessions) if (v.expiresAt <= t) state.sessions.delete(k)
@@ -333,6 +392,17 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
       async list() {
         return [...state.staff.values()].sort((a, b) => (a.username < b.username ? -1 : 1)).map((a) => structuredClone(a))
       },
+      // Checked and written with no await between them: atomic in this process.
+      async replaceKeepingAdmin(account) {
+        const result = staffReplaceOf(state, account)
+        if (result === 'done') state.staff.set(account.username, structuredClone(account))
+        return result
+      },
+      async removeKeepingAdmin(username) {
+        const result = staffRemovalOf(state, username)
+        if (result === 'done') state.staff.delete(username)
+        return result
+      },
     },
     audit: {
       async append(entry) {
@@ -360,14 +430,17 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
       },
       async replace(next) {
         if (!canReplaceHandoff(state, next)) return false
-        putHandoff(state, structuredClone(next))
+        putHandoff(state, structuredClone(next), closedBeyondCap(state, next, handoffKeepClosed))
         return true
       },
       async listOpen() {
         return openHandoffs(state).map((h) => structuredClone(h))
       },
-      async listClosed(limit) {
-        return closedHandoffs(state, limit).map((h) => structuredClone(h))
+      async listClosed(limit, offset) {
+        return closedHandoffs(state, limit, offset).map((h) => structuredClone(h))
+      },
+      async countClosed() {
+        return closedCount(state)
       },
     },
     unanswered: {
@@ -375,7 +448,8 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now }: MemoryS
         addUnanswered(state, structuredClone(entry))
       },
       async recent(limit) {
-        return recentUnanswered(state, limit).map((e) => structuredClone(e))
+        // Frozen (frozenEntry): safe to share without a copy.
+        return recentUnanswered(state, limit)
       },
       async markHandled(ids, by, at) {
         markUnansweredHandled(state, ids, by, at)

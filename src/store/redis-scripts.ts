@@ -78,8 +78,9 @@ return {1, ARGV[2]}`
 
 /*
  * Compare-and-set a handoff on its version; a closed one stays closed. Closing moves it from the open list to the
- * closed list and frees its owner. KEYS: handoff, open zset, closed zset, owners hash
- * ARGV: id, expected version, new version, status, json, closedAt, owner
+ * closed list and frees its owner; the first closed beyond the cap are deleted (record and index) in the same step.
+ * KEYS: handoff, open zset, closed zset, owners hash
+ * ARGV: id, expected version, new version, status, json, closedAt, owner, closed kept (cap), handoff key prefix
  */
 const REPLACE_HANDOFF = `
 if redis.call('hget', KEYS[1], 'v') ~= ARGV[2] then return 0 end
@@ -89,8 +90,43 @@ if ARGV[4] == 'closed' then
   redis.call('zrem', KEYS[2], ARGV[1])
   redis.call('zadd', KEYS[3], ARGV[6], ARGV[1])
   if redis.call('hget', KEYS[4], ARGV[7]) == ARGV[1] then redis.call('hdel', KEYS[4], ARGV[7]) end
+  local extra = redis.call('zcard', KEYS[3]) - tonumber(ARGV[8])
+  if extra > 0 then
+    local old = redis.call('zrange', KEYS[3], 0, extra - 1)
+    redis.call('zremrangebyrank', KEYS[3], 0, extra - 1)
+    for _, id in ipairs(old) do redis.call('del', ARGV[9] .. id) end
+  end
 end
 return 1`
+
+/*
+ * The "at least one admin remains" rule and the write in one step. Accounts are JSON in one hash (username →
+ * account); only their role is read here (cjson), the JSON written is the caller's text.
+ */
+const OTHER_ADMIN = `
+local function otherAdmin(staff, username)
+  local all = redis.call('hgetall', staff)
+  for i = 1, #all, 2 do
+    if all[i] ~= username and cjson.decode(all[i + 1]).role == 'admin' then return true end
+  end
+  return false
+end
+`
+// Replace an existing account unless it is an admin made something else with no other admin left.
+// KEYS: staff hash. ARGV: username, account JSON, its role
+const REPLACE_STAFF_KEEPING_ADMIN = `${OTHER_ADMIN}
+local cur = redis.call('hget', KEYS[1], ARGV[1])
+if not cur then return 'not_found' end
+if ARGV[3] ~= 'admin' and cjson.decode(cur).role == 'admin' and not otherAdmin(KEYS[1], ARGV[1]) then return 'last_admin' end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+return 'done'`
+// Remove an account unless it is the last admin. KEYS: staff hash. ARGV: username
+const REMOVE_STAFF_KEEPING_ADMIN = `${OTHER_ADMIN}
+local cur = redis.call('hget', KEYS[1], ARGV[1])
+if not cur then return 'not_found' end
+if cjson.decode(cur).role == 'admin' and not otherAdmin(KEYS[1], ARGV[1]) then return 'last_admin' end
+redis.call('hdel', KEYS[1], ARGV[1])
+return 'done'`
 
 /*
  * Add an unanswered entry and drop the oldest beyond the cap. KEYS: entries hash, time zset
@@ -120,11 +156,13 @@ export type ScriptedRedis = Redis & {
   tbOpenHandoff(...args: RedisKey[]): Promise<[number, string]>
   tbReplaceHandoff(...args: RedisKey[]): Promise<number>
   tbAddUnanswered(...args: Array<RedisKey | number>): Promise<number>
+  tbReplaceStaffKeepingAdmin(staff: RedisKey, username: string, json: string, role: string): Promise<'done' | 'not_found' | 'last_admin'>
+  tbRemoveStaffKeepingAdmin(staff: RedisKey, username: string): Promise<'done' | 'not_found' | 'last_admin'>
 }
 
 /** Register the scripts on a client (once per client). */
 export function withScripts(redis: Redis): ScriptedRedis {
-  if (!('tbAddUnanswered' in redis)) {
+  if (!('tbRemoveStaffKeepingAdmin' in redis)) {
     redis.defineCommand('tbLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET })
     redis.defineCommand('tbSaveAndRelease', { numberOfKeys: 2, lua: SAVE_AND_RELEASE })
     redis.defineCommand('tbRelease', { numberOfKeys: 1, lua: RELEASE_LOCK })
@@ -138,6 +176,8 @@ export function withScripts(redis: Redis): ScriptedRedis {
     redis.defineCommand('tbOpenHandoff', { numberOfKeys: 3, lua: OPEN_HANDOFF })
     redis.defineCommand('tbReplaceHandoff', { numberOfKeys: 4, lua: REPLACE_HANDOFF })
     redis.defineCommand('tbAddUnanswered', { numberOfKeys: 2, lua: ADD_UNANSWERED })
+    redis.defineCommand('tbReplaceStaffKeepingAdmin', { numberOfKeys: 1, lua: REPLACE_STAFF_KEEPING_ADMIN })
+    redis.defineCommand('tbRemoveStaffKeepingAdmin', { numberOfKeys: 1, lua: REMOVE_STAFF_KEEPING_ADMIN })
   }
   return redis as ScriptedRedis
 }

@@ -21,7 +21,8 @@
  *   {prefix}audit                       list    audit entry JSON, oldest first (RPUSH)   no expiry, never trimmed
  *   {prefix}handoff:{id}                hash    v (version), s (status), json: a handoff to a person    no expiry
  *   {prefix}handoffs:open               zset    ids of handoffs not closed, score = createdAt   no expiry
- *   {prefix}handoffs:closed             zset    ids of closed handoffs, score = closedAt        no expiry
+ *   {prefix}handoffs:closed             zset    ids of closed handoffs, score = closedAt        trimmed to HANDOFF_KEEP_CLOSED
+ *                                               on each close, the first closed deleted with their handoff:{id}
  *   {prefix}handoffs:owners             hash    owner → id of their handoff that is not closed   no expiry
  *   {prefix}unanswered                  hash    id → unanswered entry JSON (masked)   trimmed to UNANSWERED_KEEP
  *   {prefix}unanswered:at               zset    entry ids, score = at                 trimmed with it
@@ -38,6 +39,7 @@ import { withScripts } from './redis-scripts.js'
 import {
   applyStatusChange,
   assertDay,
+  HANDOFF_KEEP_CLOSED,
   reportNoticeItem,
   StoreUnavailableError,
   UNANSWERED_KEEP,
@@ -67,6 +69,8 @@ export interface RedisStoreOptions {
   lockWaitMs?: number
   /** Clock for the lock wait deadline only; expiries are kept by Redis itself. */
   now?: () => number
+  /** Closed handoffs kept (HANDOFF_KEEP_CLOSED, default 2000); older ones are deleted when another closes. */
+  handoffKeepClosed?: number
 }
 
 const SEQUENCE_TTL_SECONDS = 90 * 24 * 3600
@@ -101,7 +105,15 @@ async function exec(batch: ChainableCommander): Promise<unknown[]> {
 const parse = <T>(raw: (string | null)[]): T[] => raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as T)
 
 /** Store on a shared Redis: what one instance writes, every instance sees; locks hold across instances. */
-export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, lockLeaseMs = 2_000, lockWaitMs = 10_000, now = Date.now }: RedisStoreOptions): Store {
+export function createRedisStore({
+  redis,
+  prefix = 'tb:',
+  sessionTtlSeconds,
+  lockLeaseMs = 2_000,
+  lockWaitMs = 10_000,
+  now = Date.now,
+  handoffKeepClosed = HANDOFF_KEEP_CLOSED,
+}: RedisStoreOptions): Store {
   const r = withScripts(redis)
   const key = redisKeys(prefix)
   const lease: LeaseOptions = { redis: r, leaseMs: lockLeaseMs, waitMs: lockWaitMs, now }
@@ -269,6 +281,10 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       remove: (username) => attempt('staff.remove', async () => (await redis.hdel(key.staff, username)) === 1),
       list: () =>
         attempt('staff.list', async () => parse<StaffAccount>(await redis.hvals(key.staff)).sort((a, b) => (a.username < b.username ? -1 : 1))),
+      // One script each: the last-admin check and the write are one step on Redis, whichever instance calls.
+      replaceKeepingAdmin: (account) =>
+        attempt('staff.replaceKeepingAdmin', () => r.tbReplaceStaffKeepingAdmin(key.staff, account.username, JSON.stringify(account), account.role)),
+      removeKeepingAdmin: (username) => attempt('staff.removeKeepingAdmin', () => r.tbRemoveStaffKeepingAdmin(key.staff, username)),
     },
     audit: {
       append: (entry) => attempt('audit.append', async () => {
@@ -298,11 +314,17 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
         (await r.tbReplaceHandoff(
           key.handoff(next.id), key.handoffsOpen, key.handoffsClosed, key.handoffOwners,
           next.id, String(next.version - 1), String(next.version), next.status, JSON.stringify(next), String(next.closedAt ?? next.updatedAt), keyOf(next.owner),
+          String(handoffKeepClosed), key.handoffPrefix,
         )) === 1,
       ),
       listOpen: () => attempt('handoffs.listOpen', async () => handoffsAt(await redis.zrange(key.handoffsOpen, 0, -1))),
-      listClosed: (limit) =>
-        attempt('handoffs.listClosed', async () => (limit > 0 ? handoffsAt(await redis.zrevrange(key.handoffsClosed, 0, limit - 1)) : [])),
+      listClosed: (limit, offset = 0) =>
+        attempt('handoffs.listClosed', async () => {
+          if (limit <= 0) return []
+          const from = Math.max(0, offset)
+          return handoffsAt(await redis.zrevrange(key.handoffsClosed, from, from + limit - 1))
+        }),
+      countClosed: () => attempt('handoffs.countClosed', () => redis.zcard(key.handoffsClosed)),
     },
     unanswered: {
       add: (entry) => attempt('unanswered.add', async () => {
@@ -311,7 +333,11 @@ export function createRedisStore({ redis, prefix = 'tb:', sessionTtlSeconds, loc
       recent: (limit) => attempt('unanswered.recent', async () => {
         if (limit <= 0) return []
         const ids = await redis.zrevrange(key.unansweredAt, 0, limit - 1)
-        return ids.length ? parse<UnansweredEntry>(await redis.hmget(key.unanswered, ...ids)) : []
+        // In chunks: up to 5000 entries of up to 500 characters are megabytes of JSON; parsed at once they would
+        // hold the event loop (and every other user's turn) for tens of milliseconds.
+        const out: UnansweredEntry[] = []
+        for (let i = 0; i < ids.length; i += 250) out.push(...parse<UnansweredEntry>(await redis.hmget(key.unanswered, ...ids.slice(i, i + 250))))
+        return out
       }),
       // Entries never change otherwise: two staff members marking the same group write the same thing.
       markHandled: (ids, by, at) => attempt('unanswered.markHandled', async () => {

@@ -142,6 +142,9 @@ export interface StaffAccount {
   passwordChangedAt: number
 }
 
+/** What a guarded account change did: done; not_found (no such account); last_admin (it would leave no admin: nothing written). */
+export type StaffChange = 'done' | 'not_found' | 'last_admin'
+
 export interface StaffStore {
   get(username: string): Promise<StaffAccount | undefined>
   /** Create or replace an account. */
@@ -150,6 +153,17 @@ export interface StaffStore {
   remove(username: string): Promise<boolean>
   /** Every account, by username. */
   list(): Promise<StaffAccount[]>
+  /** Replace an existing account unless that leaves no admin: the check and the write are one atomic step (across instances). */
+  replaceKeepingAdmin(account: StaffAccount): Promise<StaffChange>
+  /** Remove an account unless it is the last admin: the check and the removal are one atomic step (across instances). */
+  removeKeepingAdmin(username: string): Promise<StaffChange>
+}
+
+/** Whether an account change leaves no admin: `before` is an admin, `after` (undefined: removed) is not, and no other admin is among `all`. */
+export function leavesNoAdmin(before: StaffAccount, after: StaffAccount | undefined, all: Iterable<StaffAccount>): boolean {
+  if (before.role !== 'admin' || after?.role === 'admin') return false
+  for (const a of all) if (a.role === 'admin' && a.username !== before.username) return false
+  return true
 }
 
 /** One staff action in the audit log: who, when, what, and the state before and after. */
@@ -280,14 +294,23 @@ export interface HandoffStore {
   /**
    * Compare-and-set: store `next` only if the stored handoff's version is `next.version - 1` (atomic across
    * instances). false: it changed meanwhile (or does not exist); nothing was written. A closed handoff leaves the
-   * open list, joins the closed list and frees its owner for a new one; it is never reopened.
+   * open list, joins the closed list and frees its owner for a new one; it is never reopened. Closed ones beyond
+   * the store's cap (HANDOFF_KEEP_CLOSED) are deleted in the same step, the first closed first.
    */
   replace(next: Handoff): Promise<boolean>
   /** Handoffs not closed, oldest first. */
   listOpen(): Promise<Handoff[]>
-  /** Closed handoffs, the last closed first, at most `limit`. */
-  listClosed(limit: number): Promise<Handoff[]>
+  /** Closed handoffs, the last closed first: `offset` skipped, then at most `limit`. */
+  listClosed(limit: number, offset?: number): Promise<Handoff[]>
+  /** How many closed handoffs are kept (at most the store's handoffKeepClosed). */
+  countClosed(): Promise<number>
 }
+
+/**
+ * Closed handoffs a store keeps unless told otherwise (HANDOFF_KEEP_CLOSED): when one more closes, the oldest
+ * closed beyond the cap are deleted in the same step. Open ones are always kept.
+ */
+export const HANDOFF_KEEP_CLOSED = 2000
 
 /** Why a question went into the unanswered log. */
 export type UnansweredKind = 'abstained' | 'low-confidence' | 'guarded-out'
@@ -309,6 +332,8 @@ export interface UnansweredEntry {
   coverage?: number
   /** What the fact guard objected to in the model's answer (guarded-out), masked. */
   detail?: string
+  /** The group of near-identical questions it was filed under when logged (src/handoff/unanswered-groups.ts). */
+  group?: { id: string; key: string }
   handledAt?: number
   handledBy?: string
 }

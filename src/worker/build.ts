@@ -47,7 +47,14 @@ export async function createWorkerHandler(env: WorkerEnv, { tenant, wrapEngine =
   const logger = createWorkerLogger(config.LOG_LEVEL)
   const knowledge = workerKnowledge()
   const segmenter = createIntlSegmenter(segmenterWords(knowledge))
-  const store = createDurableStore({ users: env.USERS, shared: env.SHARED, ledger: env.LEDGER, sessionTtlSeconds: config.SESSION_TTL_SECONDS, tenant })
+  const store = createDurableStore({
+    users: env.USERS,
+    shared: env.SHARED,
+    ledger: env.LEDGER,
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    tenant,
+    handoffKeepClosed: config.HANDOFF_KEEP_CLOSED,
+  })
   // The ledger object queues each notice with its report and delivers it from its alarm; nothing to ask for here.
   const deliverNotices = config.NOTIFY_WEBHOOK_URL ? () => undefined : undefined
   // Model mode as on Node: LangChain bundles for workerd and is loaded (evaluated) only when a key is set.

@@ -7,6 +7,7 @@ import type { ConsoleOptions } from '../console/context.js'
 import { parseBootstrapAdmin } from '../console/password-bootstrap.js'
 import type { ScryptParams } from '../console/password-format.js'
 import { createWebScryptHasher } from '../console/password-web.js'
+import { clientAddress } from '../http/client-address.js'
 import type { StaffAccount, Store } from '../store/types.js'
 
 /**
@@ -16,7 +17,18 @@ import type { StaffAccount, Store } from '../store/types.js'
  */
 export function workerConsoleOptions(config: Config, bot: Pick<Bot, 'knowledge' | 'places' | 'handoff'>, passwordParams?: Partial<ScryptParams>): ConsoleOptions | undefined {
   if (!config.CONSOLE_SECRET) return undefined
-  return { secret: config.CONSOLE_SECRET, knowledge: bot.knowledge, places: bot.places, hasher: createWebScryptHasher(passwordParams), htmx, handoff: bot.handoff }
+  return {
+    secret: config.CONSOLE_SECRET,
+    knowledge: bot.knowledge,
+    places: bot.places,
+    hasher: createWebScryptHasher(passwordParams),
+    htmx,
+    handoff: bot.handoff,
+    // Cloudflare sets CF-Connecting-IP itself (a client cannot), so TRUST_PROXY has no part here.
+    clientAddress: (c) => clientAddress(c.req.header('cf-connecting-ip'), undefined, 0),
+    // The pure-JS scrypt holds the isolate while it runs: one at a time, the next refused at once.
+    maxLoginHashes: 1,
+  }
 }
 
 /** Actor of the audit entries the bootstrap writes (as `cli` for `npm run staff`). */

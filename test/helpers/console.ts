@@ -106,12 +106,12 @@ export async function signedIn(target: Target, username: string, password = 'cor
 }
 
 /** An app with the console over a bot with a memory store and a clock the test moves. */
-export async function consoleSetup(o: { store?: Store; wechat?: AppDeps['wechat']; start?: number } = {}) {
+export async function consoleSetup(o: { store?: Store; wechat?: AppDeps['wechat']; start?: number; console?: Partial<ConsoleOptions> } = {}) {
   let t = o.start ?? Date.UTC(2026, 10, 26, 2)
   const now = () => t
   const store = o.store ?? createMemoryStore({ sessionTtlSeconds: 3600, now })
   const bot = testBot({ store, now })
-  const app = createApp({ engine: bot.engine, store, logger: silentLogger, maxTextLength: 1000, wechat: o.wechat, console: consoleOptions(bot, now) })
+  const app = createApp({ engine: bot.engine, store, logger: silentLogger, maxTextLength: 1000, wechat: o.wechat, console: { ...consoleOptions(bot, now), ...o.console } })
   return {
     app,
     bot,

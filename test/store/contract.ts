@@ -16,6 +16,8 @@ import {
 
 /** Session expiry every store under the contract must be created with. */
 export const CONTRACT_SESSION_TTL_SECONDS = 1
+/** Closed handoffs kept (handoffKeepClosed) by every store under the handoff contract. */
+export const CONTRACT_HANDOFF_KEEP_CLOSED = 5
 
 export interface StoreUnderTest {
   store: Store
@@ -380,6 +382,69 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       })
     })
 
+    describe('staff accounts: at least one admin remains (guarded changes)', () => {
+      const admins = async () => (await store.staff.list()).filter((a) => a.role === 'admin').map((a) => a.username)
+
+      it('of many concurrent removals of every admin, all but one go through and one admin is left', async () => {
+        const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6']
+        for (const n of names) await store.staff.put(staff(n, { role: 'admin' }))
+        await store.staff.put(staff('zhang'))
+        const results = await Promise.all(names.map((n) => store.staff.removeKeepingAdmin(n)))
+        expect(results.filter((r) => r === 'done')).toHaveLength(names.length - 1)
+        expect(results.filter((r) => r === 'last_admin')).toHaveLength(1)
+        const left = await admins()
+        expect(left).toEqual([names[results.indexOf('last_admin')]])
+        expect(await store.staff.get('zhang')).toEqual(staff('zhang'))
+      })
+
+      it('a demotion racing a removal leaves one admin, whichever lands first', async () => {
+        for (let round = 0; round < 4; round++) {
+          const [x, y] = [`x${round}`, `y${round}`]
+          await store.staff.put(staff(x, { role: 'admin' }))
+          await store.staff.put(staff(y, { role: 'admin' }))
+          const demote = () => store.staff.replaceKeepingAdmin(staff(x, { role: 'hotline', updatedAt: 2_000 }))
+          const remove = () => store.staff.removeKeepingAdmin(y)
+          const results = round % 2 ? await Promise.all([remove(), demote()]) : await Promise.all([demote(), remove()])
+          expect(results.filter((r) => r === 'last_admin')).toHaveLength(1)
+          expect(await admins()).toHaveLength(1)
+          // Leave the next round a store with no admin from this one.
+          for (const a of await store.staff.list()) await store.staff.remove(a.username)
+        }
+      })
+
+      it('changes and removes anyone else freely, keeps the last admin an admin, and writes nothing it refuses', async () => {
+        await store.staff.put(staff('root', { role: 'admin' }))
+        await store.staff.put(staff('zhang'))
+        await store.staff.put(staff('wang', { role: 'manager', districts: ['宝安区'] }))
+        expect(await store.staff.replaceKeepingAdmin(staff('wang', { role: 'hotline', districts: [], updatedAt: 2_000 }))).toBe('done')
+        expect(await store.staff.get('wang')).toEqual(staff('wang', { role: 'hotline', districts: [], updatedAt: 2_000 }))
+        expect(await store.staff.removeKeepingAdmin('wang')).toBe('done')
+        expect(await store.staff.get('wang')).toBeUndefined()
+        // The last admin: a new password is fine, another role or removal is not.
+        expect(await store.staff.replaceKeepingAdmin(staff('root', { role: 'admin', passwordHash: 'new', passwordChangedAt: 3_000 }))).toBe('done')
+        expect(await store.staff.replaceKeepingAdmin(staff('root', { role: 'manager', districts: ['宝安区'] }))).toBe('last_admin')
+        expect(await store.staff.removeKeepingAdmin('root')).toBe('last_admin')
+        expect(await store.staff.get('root')).toEqual(staff('root', { role: 'admin', passwordHash: 'new', passwordChangedAt: 3_000 }))
+        // Once another is an admin, either may go.
+        expect(await store.staff.replaceKeepingAdmin(staff('zhang', { role: 'admin' }))).toBe('done')
+        expect(await store.staff.removeKeepingAdmin('root')).toBe('done')
+        expect(await admins()).toEqual(['zhang'])
+      })
+
+      it('answers not_found for an account that is not there, and does not create it', async () => {
+        await store.staff.put(staff('root', { role: 'admin' }))
+        expect(await store.staff.removeKeepingAdmin('nobody')).toBe('not_found')
+        expect(await store.staff.replaceKeepingAdmin(staff('nobody', { role: 'admin' }))).toBe('not_found')
+        expect(await store.staff.get('nobody')).toBeUndefined()
+        // With no admin at all (accounts made before the rule), the others are still changed and removed.
+        await store.staff.remove('root')
+        await store.staff.put(staff('zhang'))
+        expect(await store.staff.replaceKeepingAdmin(staff('zhang', { role: 'manager', districts: ['宝安区'] }))).toBe('done')
+        expect(await store.staff.removeKeepingAdmin('zhang')).toBe('done')
+        expect(await store.staff.list()).toEqual([])
+      })
+    })
+
     describe('audit log', () => {
       it('keeps every entry and pages through them newest first', async () => {
         expect(await store.audit.list(0, 10)).toEqual([])
@@ -641,6 +706,47 @@ export function handoffStoreContract(name: string, makeStore: () => Promise<Stor
       expect(await handoffs.replace({ ...closed, version: 3, closeTold: true })).toBe(true)
       expect((await handoffs.get('early'))!.closeTold).toBe(true)
       expect((await handoffs.listOpen()).map((x) => x.id)).toEqual(['late'])
+    })
+
+    it(`keeps the ${CONTRACT_HANDOFF_KEEP_CLOSED} last closed: closing one more deletes the first closed, never an open one`, async () => {
+      const keep = CONTRACT_HANDOFF_KEEP_CLOSED
+      const close = async (id: string, at: number) => {
+        const cur = (await handoffs.get(id))!
+        expect(await handoffs.replace({ ...cur, version: cur.version + 1, status: 'closed', closedAt: at, closedBy: 'user', updatedAt: at })).toBe(true)
+      }
+      for (let i = 0; i <= keep + 2; i++) await handoffs.open(handoff(`open${i}`, `api:o${i}`, { createdAt: 1_000 + i }))
+      for (let i = 0; i < keep; i++) {
+        await handoffs.open(handoff(`c${i}`, `api:c${i}`, { createdAt: 2_000 + i }))
+        await close(`c${i}`, 10_000 + i)
+      }
+      expect(await handoffs.countClosed()).toBe(keep)
+      expect(await handoffs.get('c0')).toBeDefined()
+
+      // One more closes (the owner of the first closed one, again): the first closed goes, record and list.
+      await handoffs.open(handoff('c-next', 'api:c0', { createdAt: 3_000 }))
+      await close('c-next', 20_000)
+      expect(await handoffs.get('c0')).toBeUndefined()
+      expect(await handoffs.countClosed()).toBe(keep)
+      const closedIds = ['c-next', ...Array.from({ length: keep - 1 }, (_, i) => `c${keep - 1 - i}`)]
+      expect((await handoffs.listClosed(100)).map((x) => x.id)).toEqual(closedIds)
+      // Pages of the closed list: offset, then limit.
+      expect((await handoffs.listClosed(2, 1)).map((x) => x.id)).toEqual(closedIds.slice(1, 3))
+      expect((await handoffs.listClosed(10, keep - 1)).map((x) => x.id)).toEqual(closedIds.slice(keep - 1))
+      expect(await handoffs.listClosed(10, keep)).toEqual([])
+      // Every open one is still there, however many closed ones went.
+      expect((await handoffs.listOpen()).map((x) => x.id)).toEqual(Array.from({ length: keep + 3 }, (_, i) => `open${i}`))
+      // A closed one marked again (the user was told) is not a new close: nothing else is deleted.
+      const last = (await handoffs.get('c1'))!
+      expect(await handoffs.replace({ ...last, version: last.version + 1, closeTold: true })).toBe(true)
+      expect(await handoffs.countClosed()).toBe(keep)
+      expect(await handoffs.get('c1')).toMatchObject({ closeTold: true })
+
+      // Two more at once: exactly the two first closed go.
+      await Promise.all(['open0', 'open1'].map((id, i) => close(id, 30_000 + i)))
+      expect(await handoffs.get('c1')).toBeUndefined()
+      expect(await handoffs.get('c2')).toBeUndefined()
+      expect(await handoffs.countClosed()).toBe(keep)
+      expect((await handoffs.listOpen())).toHaveLength(keep + 1)
     })
 
     it('keeps owners with lone surrogates apart', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { newSession } from '../../src/engine/types.js'
 import { createFileStore, type FileStoreOptions } from '../../src/store/file-store.js'
 import { StoreUnavailableError, type Handoff, type LossReport } from '../../src/store/types.js'
-import { CONTRACT_SESSION_TTL_SECONDS, fakeClock, handoffStoreContract, storeContract } from './contract.js'
+import { CONTRACT_HANDOFF_KEEP_CLOSED, CONTRACT_SESSION_TTL_SECONDS, fakeClock, handoffStoreContract, storeContract } from './contract.js'
 
 const dirs: string[] = []
 function tempDir(): string {
@@ -20,13 +20,13 @@ afterEach(() => {
 
 storeContract('file', async () => {
   const clock = fakeClock()
-  const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, now: clock.now })
+  const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, handoffKeepClosed: CONTRACT_HANDOFF_KEEP_CLOSED, now: clock.now })
   return { store, advance: clock.advance, cleanup: () => store.close() }
 })
 
 handoffStoreContract('file', async () => {
   const clock = fakeClock()
-  const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, now: clock.now })
+  const store = await createFileStore({ dataDir: tempDir(), sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, handoffKeepClosed: CONTRACT_HANDOFF_KEEP_CLOSED, now: clock.now })
   return { store, advance: clock.advance, cleanup: () => store.close() }
 })
 
@@ -288,6 +288,34 @@ describe('file store: handoffs and the unanswered log on disk', () => {
       expect((await again.handoffs!.open(handoff('h3', 'api:u1'))).created).toBe(false)
       expect((await again.handoffs!.open(handoff('h4', 'api:u2'))).created).toBe(true)
       expect(await again.unanswered!.recent(5)).toEqual([{ id: 'q1', at: 5, channel: 'api', kind: 'abstained', question: '保费多少', lang: 'zh', sections: [], handledBy: 'zhang', handledAt: 9 }])
+      await again.close()
+    }
+  })
+
+  it('brings back the same closed handoffs after retention deleted some, from the journal alone, whatever the cap at restart', async () => {
+    const dir = tempDir()
+    const first = await open(dir, { handoffKeepClosed: 3 })
+    await first.handoffs!.open(handoff('stay', 'api:stay'))
+    for (let i = 1; i <= 5; i++) {
+      await first.handoffs!.open(handoff(`h${i}`, `api:u${i}`))
+      expect(await first.handoffs!.replace({ ...handoff(`h${i}`, `api:u${i}`), version: 2, status: 'closed', closedAt: 2_000 + i, closedBy: 'user' })).toBe(true)
+    }
+    const kept = ['h5', 'h4', 'h3']
+    expect((await first.handoffs!.listClosed(10)).map((h) => h.id)).toEqual(kept)
+    // The deletions are in the journal with the close that made them: a crash now, then a start with another cap.
+    expect(journalRecords(dir).filter((r) => r.drop)).toHaveLength(2)
+    const crashed = tempDir()
+    writeFileSync(join(crashed, 'journal.jsonl'), readFileSync(join(dir, 'journal.jsonl')))
+    await first.close()
+
+    for (const d of [crashed, dir]) {
+      const again = await open(d, { handoffKeepClosed: 2000 })
+      expect((await again.handoffs!.listClosed(10)).map((h) => h.id)).toEqual(kept)
+      expect(await again.handoffs!.get('h1')).toBeUndefined()
+      expect(await again.handoffs!.get('h2')).toBeUndefined()
+      expect((await again.handoffs!.listOpen()).map((h) => h.id)).toEqual(['stay'])
+      // The owners of deleted handoffs are free to ask again.
+      expect((await again.handoffs!.open(handoff('h6', 'api:u1'))).created).toBe(true)
       await again.close()
     }
   })

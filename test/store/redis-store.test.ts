@@ -8,7 +8,7 @@ import { StoreUnavailableError, type Store } from '../../src/store/types.js'
 import { silentLogger } from '../helpers/bot.js'
 import { privateRedis } from '../helpers/redis-server.js'
 import { freePort } from '../helpers/server.js'
-import { CONTRACT_SESSION_TTL_SECONDS, handoffStoreContract, storeContract } from './contract.js'
+import { CONTRACT_HANDOFF_KEEP_CLOSED, CONTRACT_SESSION_TTL_SECONDS, handoffStoreContract, storeContract } from './contract.js'
 
 // No skip when Redis is missing: a green run must mean the Redis store was exercised.
 const url = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/15'
@@ -44,7 +44,7 @@ afterAll(async () => {
 storeContract('redis', async () => {
   const redis = await connect()
   const prefix = `${runPrefix}${++stores}:`
-  const store = createRedisStore({ redis, prefix, sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS })
+  const store = createRedisStore({ redis, prefix, sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, handoffKeepClosed: CONTRACT_HANDOFF_KEEP_CLOSED })
   return {
     store,
     async cleanup() {
@@ -57,7 +57,7 @@ storeContract('redis', async () => {
 handoffStoreContract('redis', async () => {
   const redis = await connect()
   const prefix = `${runPrefix}${++stores}:`
-  const store = createRedisStore({ redis, prefix, sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS })
+  const store = createRedisStore({ redis, prefix, sessionTtlSeconds: CONTRACT_SESSION_TTL_SECONDS, handoffKeepClosed: CONTRACT_HANDOFF_KEEP_CLOSED })
   return {
     store,
     async cleanup() {

@@ -13,10 +13,15 @@ export class WorkerConsoleClient {
   cookies = new Map<string, string>()
   csrf = ''
   private contexts: ExecutionContext[] = []
-  constructor(readonly handler: WorkerHandler) {}
+  /** `address`: the client's address as Cloudflare gives it (CF-Connecting-IP). */
+  constructor(
+    readonly handler: WorkerHandler,
+    readonly address?: string,
+  ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
+    if (this.address) headers.set('cf-connecting-ip', this.address)
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
     const ctx = createExecutionContext()
     this.contexts.push(ctx)

@@ -9,7 +9,8 @@ const PER_PAGE = 100
 const ACTIONS: Record<string, string> = {
   login: '登录',
   'login.failed': '密码错误',
-  'login.locked': '输错过多，锁定',
+  'login.locked': '输错过多，锁定该地址',
+  'login.refused-locked': '锁定期间尝试登录',
   logout: '退出',
   'report.status': '更改报案状态',
   'reports.export': '导出报案 CSV',
@@ -18,6 +19,13 @@ const ACTIONS: Record<string, string> = {
   'staff.passwd': '重设密码',
   'staff.role': '修改角色',
   'staff.remove': '删除账号',
+  'staff.unlock': '解除锁定',
+  'handoff.take': '接待转人工',
+  'handoff.assign': '分配转人工',
+  'handoff.reply': '回复用户',
+  'handoff.close': '结束转人工',
+  'unanswered.handled': '未答问题标记已处理',
+  'unanswered.export': '导出黄金问题候选',
 }
 
 const json = (v: unknown) => (v === undefined ? '' : JSON.stringify(v))

@@ -7,7 +7,19 @@ import type { ConsoleEnv } from '../context.js'
 import { ConsoleError } from '../errors.js'
 import { canSeeHandoff } from '../handoff-view.js'
 import { page } from '../render.js'
-import { HandoffDetail, HandoffQueue } from '../views/handoffs.js'
+import { HandoffDetail, HandoffQueue, type QueuePage } from '../views/handoffs.js'
+
+/** A page number from the query: a positive integer, else 1. */
+function pageNumber(raw: string | undefined): number {
+  const n = Number(raw)
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1
+}
+
+/** The page shown for a wanted one: past the last page (the list got shorter), the last. */
+function pageWithin(wanted: number, total: number, perPage: number): QueuePage {
+  const pages = Math.max(1, Math.ceil(total / perPage))
+  return { n: Math.min(wanted, pages), pages, total }
+}
 
 export interface HandoffRoutesDeps {
   desk: HandoffDesk
@@ -17,6 +29,11 @@ export interface HandoffRoutesDeps {
 }
 
 const ID = /^[0-9a-f]{12}$/
+/** Open handoffs per page of the queue (`?page=N`), and closed ones per page of its closed list (`?closedPage=N`). */
+const OPEN_PER_PAGE = 30
+const CLOSED_PER_PAGE = 20
+/** A manager's closed list is filtered by district, so it is read in chunks of this many (at most HANDOFF_KEEP_CLOSED in all). */
+const CLOSED_SCAN = 200
 const TEXT_MAX = 1000
 const NOTE_MAX = 500
 // Control characters out (they would reach a WeChat message); line breaks kept.
@@ -54,16 +71,43 @@ export function handoffRoutes(app: Hono<ConsoleEnv>, { desk, staff, knowledge, n
     throw new ConsoleError(409, `${h?.takenBy ?? '其他人'} 已经在接待这位用户，您的操作没有执行。`)
   }
 
+  /** One page of the closed handoffs the staff member may see, and how many pages there are. */
+  async function closedPage(c: Context<ConsoleEnv>, wanted: number): Promise<{ items: Handoff[]; page: QueuePage }> {
+    const store = desk.store
+    // Hotline and admins see every handoff (canSeeHandoff): the store pages for them, reading one page.
+    if (c.var.staff.role !== 'manager') {
+      const total = await store.countClosed()
+      const at = pageWithin(wanted, total, CLOSED_PER_PAGE)
+      return { items: await store.listClosed(CLOSED_PER_PAGE, (at.n - 1) * CLOSED_PER_PAGE), page: at }
+    }
+    const mine: Handoff[] = []
+    for (let offset = 0; ; offset += CLOSED_SCAN) {
+      const chunk = await store.listClosed(CLOSED_SCAN, offset)
+      mine.push(...chunk.filter((h) => canSeeHandoff(c.var.staff, h)))
+      if (chunk.length < CLOSED_SCAN) break
+    }
+    const at = pageWithin(wanted, mine.length, CLOSED_PER_PAGE)
+    return { items: mine.slice((at.n - 1) * CLOSED_PER_PAGE, at.n * CLOSED_PER_PAGE), page: at }
+  }
+
   app.get('/handoffs', async function handoffQueue(c) {
-    const [open, closed] = await Promise.all([desk.store.listOpen(), desk.store.listClosed(20)])
     const mine = (h: Handoff) => canSeeHandoff(c.var.staff, h)
+    const wanted = { open: pageNumber(c.req.query('page')), closed: pageNumber(c.req.query('closedPage')) }
+    const open = (await desk.store.listOpen()).filter(mine)
+    const openAt = pageWithin(wanted.open, open.length, OPEN_PER_PAGE)
+    // The 15-second refresh (htmx) swaps in the open list alone: the closed list is not read for it.
+    const refresh = c.req.header('HX-Request') === 'true'
+    // (Its closed page number only goes back into the refresh's own address.)
+    const closed = refresh ? { items: [], page: { n: wanted.closed, pages: wanted.closed, total: 0 } } : await closedPage(c, wanted.closed)
     const closedId = c.req.query('closed')
     return page(
       c,
       '人工客服',
       <HandoffQueue
-        open={open.filter(mine)}
-        closed={closed.filter(mine)}
+        open={open.slice((openAt.n - 1) * OPEN_PER_PAGE, openAt.n * OPEN_PER_PAGE)}
+        openPage={openAt}
+        closed={closed.items}
+        closedPage={closed.page}
         now={now()}
         csrf={c.var.csrf}
         knowledge={knowledge}

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono'
 import type { StaffRole, StaffStore } from '../../store/types.js'
-import { AccountError, MIN_PASSWORD, ROLE_LABEL, ROLES, type Accounts } from '../accounts.js'
+import { AccountError, MIN_PASSWORD, normalizeUsername, ROLE_LABEL, ROLES, type Accounts } from '../accounts.js'
 import type { ConsoleEnv } from '../context.js'
 import type { Lockout } from '../lockout.js'
 import { page } from '../render.js'
@@ -12,6 +12,7 @@ const DONE: Record<string, string> = {
   password: '已重设密码；该账号已登录的会话随即失效，锁定也已解除。',
   role: '已修改角色和负责的区。',
   removed: '已删除账号。',
+  unlocked: '已解除锁定：该账号在所有地址都可以重新登录。',
 }
 
 function DistrictPicker({ districts, chosen }: { districts: readonly string[]; chosen: string[] }) {
@@ -78,6 +79,10 @@ export function staffRoutes(app: Hono<ConsoleEnv>, { staff, accounts, lockout, d
                     <DistrictPicker districts={districts} chosen={a.districts} />
                     <button type="submit" class="secondary">改角色</button>
                   </form>
+                  <form method="post" action={`/console/staff/${encodeURIComponent(a.username)}/unlock`} class="inline">
+                    <CsrfField token={csrf} />
+                    <button type="submit" class="secondary">解除锁定</button>
+                  </form>
                   {a.username !== c.var.staff.username ? (
                     <form method="post" action={`/console/staff/${encodeURIComponent(a.username)}/remove`}>
                       <CsrfField token={csrf} />
@@ -139,12 +144,13 @@ export function staffRoutes(app: Hono<ConsoleEnv>, { staff, accounts, lockout, d
     return act(c, 'added', () => accounts.add({ username: one('username'), role: one('role') as StaffRole, districts: many('district'), password: one('password') }, actor))
   })
 
+  // Names from the path are normalised as the store keys them ("admin%20" is admin), here and in accounts.ts.
   app.post('/staff/:username/password', async function resetPassword(c) {
     const { one } = await form(c)
-    const username = c.req.param('username')
+    const username = normalizeUsername(c.req.param('username'))
     return act(c, 'password', async () => {
       await accounts.setPassword(username, one('password'), c.var.staff.username)
-      await lockout.clear(username.toLowerCase())
+      await lockout.clear(username)
     })
   })
 
@@ -152,12 +158,20 @@ export function staffRoutes(app: Hono<ConsoleEnv>, { staff, accounts, lockout, d
     const { one, many } = await form(c)
     // The picker keeps a former manager's districts selected: they simply do not apply to the other roles.
     const role = one('role') as StaffRole
-    return act(c, 'role', () => accounts.setRole(c.req.param('username'), role, role === 'manager' ? many('district') : [], c.var.staff.username))
+    return act(c, 'role', () => accounts.setRole(normalizeUsername(c.req.param('username')), role, role === 'manager' ? many('district') : [], c.var.staff.username))
   })
 
+  // Frees the account at every address at once (lockout.ts starts a new generation); audited like every change.
+  app.post('/staff/:username/unlock', async function unlockAccount(c) {
+    const username = normalizeUsername(c.req.param('username'))
+    if (!(await staff.get(username))) return show(c, undefined, `没有账号 ${username}`, 400)
+    await lockout.clear(username)
+    await c.var.audit('staff.unlock', username)
+    return c.redirect('/console/staff?done=unlocked', 303)
+  })
+
+  // Not one's own account, nor the last admin: accounts.remove refuses both (the same rules as `npm run staff`).
   app.post('/staff/:username/remove', async function removeAccount(c) {
-    const username = c.req.param('username')
-    if (username.toLowerCase() === c.var.staff.username) return show(c, undefined, '不能删除自己正在使用的账号。', 400)
-    return act(c, 'removed', () => accounts.remove(username, c.var.staff.username))
+    return act(c, 'removed', () => accounts.remove(normalizeUsername(c.req.param('username')), c.var.staff.username))
   })
 }

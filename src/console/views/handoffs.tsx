@@ -18,9 +18,43 @@ function TakeButton({ h, csrf, label = '接待' }: { h: Handoff; csrf: string; l
   )
 }
 
+/** Where a list of the queue is: page n of pages, total items in the list. */
+export interface QueuePage {
+  n: number
+  pages: number
+  total: number
+}
+
+/** The queue's address for a page of each list (page 1 is left out). */
+function queueHref(open: number, closed: number): string {
+  const q = new URLSearchParams()
+  if (open > 1) q.set('page', String(open))
+  if (closed > 1) q.set('closedPage', String(closed))
+  const s = q.toString()
+  return s ? `/console/handoffs?${s}` : '/console/handoffs'
+}
+
+/** 上一页 · 第 N / M 页 · 下一页, when there is more than one page. */
+function Pager({ at, href }: { at: QueuePage; href: (n: number) => string }) {
+  if (at.pages <= 1) return null
+  return (
+    <div class="pager">
+      {at.n > 1 ? <a href={href(at.n - 1)}>上一页</a> : null}
+      <span class="muted">
+        第 {at.n} / {at.pages} 页
+      </span>
+      {at.n < at.pages ? <a href={href(at.n + 1)}>下一页</a> : null}
+    </div>
+  )
+}
+
 export interface QueueProps {
+  /** One page of the open handoffs, and where it is. */
   open: Handoff[]
+  openPage: QueuePage
+  /** One page of the closed ones (empty on the 15-second refresh, which shows only the open list). */
   closed: Handoff[]
+  closedPage: QueuePage
   now: number
   csrf: string
   knowledge: Knowledge
@@ -28,13 +62,16 @@ export interface QueueProps {
   notice?: string
 }
 
-/** The queue: open handoffs oldest first (refreshed every 15 s by htmx), then the last closed ones. */
-export function HandoffQueue({ open, closed, now, csrf, knowledge, me, notice }: QueueProps) {
+/**
+ * The queue: open handoffs oldest first, 30 a page (refreshed every 15 s by htmx, staying on its page), then the
+ * last closed ones, 20 a page.
+ */
+export function HandoffQueue({ open, openPage, closed, closedPage, now, csrf, knowledge, me, notice }: QueueProps) {
   return (
     <>
       {notice ? <div class="notice">{notice}</div> : null}
-      <section class="card" id="queue" hx-get="/console/handoffs" hx-trigger="every 15s" hx-select="#queue" hx-swap="outerHTML">
-        <h2>等待和接待中（{open.length}）</h2>
+      <section class="card" id="queue" hx-get={queueHref(openPage.n, closedPage.n)} hx-trigger="every 15s" hx-select="#queue" hx-swap="outerHTML">
+        <h2>等待和接待中（{openPage.total}）</h2>
         {open.length ? (
           <table>
             <thead>
@@ -80,6 +117,7 @@ export function HandoffQueue({ open, closed, now, csrf, knowledge, me, notice }:
         ) : (
           <p class="muted">现在没有人在等人工客服。</p>
         )}
+        <Pager at={openPage} href={(n) => queueHref(n, closedPage.n)} />
       </section>
       <section class="card">
         <h2>最近结束的</h2>
@@ -95,6 +133,7 @@ export function HandoffQueue({ open, closed, now, csrf, knowledge, me, notice }:
         ) : (
           <p class="muted">还没有。</p>
         )}
+        <Pager at={closedPage} href={(n) => queueHref(openPage.n, n)} />
       </section>
     </>
   )

@@ -7,7 +7,12 @@ import { CsrfField } from './layout.js'
 const KIND_LABEL: Record<UnansweredKind, string> = { abstained: '没有答案', 'low-confidence': '把握不大', 'guarded-out': '模型回答未通过核对' }
 
 export interface UnansweredProps {
+  /** This page's groups. */
   groups: UnansweredGroup[]
+  /** Groups on all pages. */
+  groupCount: number
+  page: number
+  pages: number
   show: 'open' | 'handled'
   total: number
   csrf: string
@@ -17,7 +22,7 @@ export interface UnansweredProps {
 }
 
 /** Questions the bot could not answer well, grouped, most asked first: mark handled, or export as golden candidates. */
-export function UnansweredList({ groups, show, total, csrf, knowledge, canAct, notice }: UnansweredProps) {
+export function UnansweredList({ groups, groupCount, page, pages, show, total, csrf, knowledge, canAct, notice }: UnansweredProps) {
   const title = (id: string) => knowledge.sections.get(id)?.title ?? id
   return (
     <>
@@ -30,7 +35,7 @@ export function UnansweredList({ groups, show, total, csrf, knowledge, canAct, n
           已处理
         </a>
         <span class="muted">
-          共 {groups.length} 组、{total} 次提问（个人信息已打码）。
+          共 {groupCount} 组、{total} 次提问（个人信息已打码）。
         </span>
         {groups.length ? (
           <a class="button secondary" href={`/console/unanswered/golden.json?show=${show}`}>
@@ -81,13 +86,13 @@ export function UnansweredList({ groups, show, total, csrf, knowledge, canAct, n
                   {g.coverage !== undefined ? <div class="muted">问题词覆盖 {Math.round(g.coverage * 100)}%</div> : null}
                 </td>
                 <td class="actions">
-                  <a class="button secondary" href={`/console/unanswered/golden.json?show=${show}&group=${encodeURIComponent(g.key)}`}>
+                  <a class="button secondary" href={`/console/unanswered/golden.json?show=${show}&group=${g.id}`}>
                     导出
                   </a>
                   {canAct && show === 'open' ? (
                     <form method="post" action="/console/unanswered/handled" class="inline">
                       <CsrfField token={csrf} />
-                      <input type="hidden" name="group" value={g.key} />
+                      <input type="hidden" name="group" value={g.id} />
                       <input type="hidden" name="upTo" value={String(g.lastAt)} />
                       <button type="submit">标记已处理</button>
                     </form>
@@ -100,6 +105,15 @@ export function UnansweredList({ groups, show, total, csrf, knowledge, canAct, n
       ) : (
         <p class="muted">{show === 'open' ? '没有待处理的问题。' : '还没有处理过的问题。'}</p>
       )}
+      {pages > 1 ? (
+        <div class="pager">
+          {page > 1 ? <a href={`/console/unanswered?show=${show}&page=${page - 1}`}>上一页</a> : null}
+          <span class="muted">
+            第 {page} / {pages} 页
+          </span>
+          {page < pages ? <a href={`/console/unanswered?show=${show}&page=${page + 1}`}>下一页</a> : null}
+        </div>
+      ) : null}
     </>
   )
 }

@@ -1,3 +1,5 @@
+import type { StaffChange } from '../types.js'
+
 /**
  * What the Durable Objects answer over RPC. Every string that crosses is well-formed: keys are escaped by the
  * client (escapeKey) and values travel as JSON, so no lone surrogate ever meets SQLite's UTF-8.
@@ -57,17 +59,22 @@ export interface LedgerApi {
   staffPut(account: string): Promise<void>
   staffRemove(username: string): Promise<boolean>
   staffList(): Promise<string>
+  /** StaffAccount as JSON → what the guarded replace did (StaffChange). */
+  staffReplaceKeepingAdmin(account: string): Promise<StaffChange>
+  staffRemoveKeepingAdmin(username: string): Promise<StaffChange>
   auditAppend(entry: string): Promise<void>
   auditList(offset: number, limit: number): Promise<string>
   auditSize(): Promise<number>
   /** Handoff as JSON → HandoffOpened as JSON. */
   handoffOpen(handoff: string): Promise<string>
   handoffGet(id: string): Promise<string | undefined>
-  handoffReplace(next: string): Promise<boolean>
+  /** Closed handoffs beyond `keepClosed` are deleted in the same step. */
+  handoffReplace(next: string, keepClosed: number): Promise<boolean>
   handoffsOpen(): Promise<string>
-  handoffsClosed(limit: number): Promise<string>
+  handoffsClosed(limit: number, offset: number): Promise<string>
+  handoffsClosedCount(): Promise<number>
   unansweredAdd(entry: string): Promise<void>
-  unansweredRecent(limit: number): Promise<string>
+  unansweredRecent(limit: number, offset?: number): Promise<string>
   unansweredMarkHandled(ids: string, by: string, at: number): Promise<void>
   ping(): Promise<'ok'>
 }

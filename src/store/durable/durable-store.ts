@@ -2,6 +2,7 @@ import type { DurableObjectNamespace } from '@cloudflare/workers-types/index.js'
 import type { Session } from '../../engine/types.js'
 import {
   assertDay,
+  HANDOFF_KEEP_CLOSED,
   StoreUnavailableError,
   type AuditEntry,
   type ChangeStatusResult,
@@ -29,6 +30,8 @@ export interface DurableStoreOptions {
   sessionTtlSeconds: number
   /** Prefix of every object name; tests give each store its own objects this way. */
   tenant?: string
+  /** Closed handoffs kept (HANDOFF_KEEP_CLOSED, default 2000); older ones are deleted when another closes. */
+  handoffKeepClosed?: number
 }
 
 /**
@@ -36,7 +39,7 @@ export interface DurableStoreOptions {
  * put-if-absent. Stubs are made per call: a stub belongs to the request that made it, the store outlives requests.
  * A failure of the objects themselves (overloaded, reset, unreachable) is a StoreUnavailableError, as in the others.
  */
-export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, tenant = '' }: DurableStoreOptions): Store {
+export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, tenant = '', handoffKeepClosed = HANDOFF_KEEP_CLOSED }: DurableStoreOptions): Store {
   const keyed = (home: Home): KeyedApi => {
     const [ns, name] = home.kind === 'user' ? [users, `${tenant}${escapeKey(home.owner)}`] : [shared, `${tenant}${home.shard}`]
     return ns.get(ns.idFromName(name)) as unknown as KeyedApi
@@ -128,6 +131,9 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
       put: (account) => call('staff put', () => theLedger().staffPut(JSON.stringify(account))),
       remove: (username) => call('staff remove', () => theLedger().staffRemove(username)),
       list: async () => json<StaffAccount[]>(await call('staff list', () => theLedger().staffList())),
+      // Checked and written inside the ledger object, in one synchronous step.
+      replaceKeepingAdmin: (account) => call('staff replace', () => theLedger().staffReplaceKeepingAdmin(JSON.stringify(account))),
+      removeKeepingAdmin: (username) => call('staff remove', () => theLedger().staffRemoveKeepingAdmin(username)),
     },
     audit: {
       append: (entry) => call('audit append', () => theLedger().auditAppend(JSON.stringify(entry))),
@@ -137,13 +143,24 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
     handoffs: {
       open: async (handoff) => json<HandoffOpened>(await call('handoff open', () => theLedger().handoffOpen(JSON.stringify(handoff)))),
       get: async (id) => maybe<Handoff>(await call('handoff get', () => theLedger().handoffGet(id))),
-      replace: (next) => call('handoff replace', () => theLedger().handoffReplace(JSON.stringify(next))),
+      replace: (next) => call('handoff replace', () => theLedger().handoffReplace(JSON.stringify(next), handoffKeepClosed)),
       listOpen: async () => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsOpen())),
-      listClosed: async (limit) => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsClosed(limit))),
+      listClosed: async (limit, offset = 0) => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsClosed(limit, offset))),
+      countClosed: () => call('handoff count', () => theLedger().handoffsClosedCount()),
     },
     unanswered: {
       add: (entry) => call('unanswered add', () => theLedger().unansweredAdd(JSON.stringify(entry))),
-      recent: async (limit) => json<UnansweredEntry[]>(await call('unanswered list', () => theLedger().unansweredRecent(limit))),
+      // In pages of 250: all 5000 long entries in one message would be megabytes parsed in one go.
+      recent: async (limit) => {
+        const out = new Map<string, UnansweredEntry>()
+        for (let offset = 0; offset < limit; offset += 250) {
+          const page = json<UnansweredEntry[]>(await call('unanswered list', () => theLedger().unansweredRecent(Math.min(250, limit - offset), offset)))
+          // An entry logged meanwhile shifts the pages by one: the one at the seam is read twice, once kept.
+          for (const e of page) if (!out.has(e.id)) out.set(e.id, e)
+          if (page.length < 250) break
+        }
+        return [...out.values()].slice(0, limit)
+      },
       markHandled: (ids, by, at) => call('unanswered mark', () => theLedger().unansweredMarkHandled(JSON.stringify(ids), by, at)),
     },
     kv: {

@@ -9,6 +9,8 @@ export function migrateHandoffs(sql: SqlStorage): void {
     created_at INTEGER NOT NULL, closed_order INTEGER NOT NULL, body TEXT NOT NULL)`)
   sql.exec('CREATE INDEX IF NOT EXISTS handoffs_owner ON handoffs (owner, status)')
   sql.exec('CREATE INDEX IF NOT EXISTS handoffs_status ON handoffs (status, created_at)')
+  // The closed list in close order: its pages, and the first closed that retention deletes.
+  sql.exec('CREATE INDEX IF NOT EXISTS handoffs_closed ON handoffs (status, closed_order, id)')
   sql.exec('CREATE TABLE IF NOT EXISTS unanswered (id TEXT PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL)')
   sql.exec('CREATE INDEX IF NOT EXISTS unanswered_at ON unanswered (at, id)')
 }
@@ -42,21 +44,38 @@ export function openHandoff(sql: SqlStorage, h: Handoff): HandoffOpened {
   return { handoff: stored, created: true }
 }
 
-/** Compare-and-set on the version; a closed handoff stays closed. */
-export function replaceHandoff(sql: SqlStorage, next: Handoff): boolean {
+/**
+ * Compare-and-set on the version; a closed handoff stays closed. Closing one deletes the first closed beyond
+ * `keepClosed` in the same step.
+ */
+export function replaceHandoff(sql: SqlStorage, next: Handoff, keepClosed: number): boolean {
   const cur = getHandoff(sql, next.id)
   if (!cur || cur.version !== next.version - 1 || (cur.status === 'closed' && next.status !== 'closed')) return false
   putHandoff(sql, next)
+  if (next.status === 'closed') {
+    const extra = closedCount(sql) - keepClosed
+    if (extra > 0) {
+      sql.exec("DELETE FROM handoffs WHERE id IN (SELECT id FROM handoffs WHERE status = 'closed' ORDER BY closed_order, id LIMIT ?)", extra)
+    }
+  }
   return true
+}
+
+/** How many closed handoffs are kept. */
+export function closedCount(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM handoffs WHERE status = 'closed'").one().n
 }
 
 export function openHandoffs(sql: SqlStorage): Handoff[] {
   return parse(sql.exec<{ body: string }>("SELECT body FROM handoffs WHERE status != 'closed' ORDER BY created_at, id"))
 }
 
-export function closedHandoffs(sql: SqlStorage, limit: number): Handoff[] {
+/** The last closed first: `offset` skipped, then at most `limit`. */
+export function closedHandoffs(sql: SqlStorage, limit: number, offset = 0): Handoff[] {
   if (limit <= 0) return []
-  return parse(sql.exec<{ body: string }>("SELECT body FROM handoffs WHERE status = 'closed' ORDER BY closed_order DESC, id DESC LIMIT ?", limit))
+  return parse(
+    sql.exec<{ body: string }>("SELECT body FROM handoffs WHERE status = 'closed' ORDER BY closed_order DESC, id DESC LIMIT ? OFFSET ?", limit, Math.max(0, offset)),
+  )
 }
 
 /** Once per id; the oldest beyond UNANSWERED_KEEP are dropped. */
@@ -66,9 +85,9 @@ export function addUnanswered(sql: SqlStorage, entry: UnansweredEntry): void {
   if (extra > 0) sql.exec('DELETE FROM unanswered WHERE id IN (SELECT id FROM unanswered ORDER BY at, id LIMIT ?)', extra)
 }
 
-export function recentUnanswered(sql: SqlStorage, limit: number): UnansweredEntry[] {
+export function recentUnanswered(sql: SqlStorage, limit: number, offset = 0): UnansweredEntry[] {
   if (limit <= 0) return []
-  return [...sql.exec<{ body: string }>('SELECT body FROM unanswered ORDER BY at DESC, id DESC LIMIT ?', limit)].map((r) => JSON.parse(r.body) as UnansweredEntry)
+  return [...sql.exec<{ body: string }>('SELECT body FROM unanswered ORDER BY at DESC, id DESC LIMIT ? OFFSET ?', limit, Math.max(0, offset))].map((r) => JSON.parse(r.body) as UnansweredEntry)
 }
 
 export function markUnansweredHandled(sql: SqlStorage, ids: string[], by: string, at: number): void {

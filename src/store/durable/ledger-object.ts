@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { DurableObjectState, SqlStorage } from '@cloudflare/workers-types/index.js'
 import type { OutboxWorker } from '../../notify/outbox-worker.js'
-import type { Handoff, NewReport, OutboxItem, OutboxStore, ReportQuery, ReportStore, RosterEntry, StatusChange, UnansweredEntry } from '../types.js'
+import type { Handoff, NewReport, OutboxItem, OutboxStore, ReportQuery, ReportStore, RosterEntry, StaffAccount, StaffChange, StatusChange, UnansweredEntry } from '../types.js'
 import type { LedgerApi } from './api.js'
 import {
   dueOutboxItems,
@@ -29,8 +29,30 @@ import {
   reportsByDistrict,
   reportsByUser,
 } from './ledger-reports.js'
-import { addUnanswered, closedHandoffs, getHandoff, markUnansweredHandled, migrateHandoffs, openHandoff, openHandoffs, recentUnanswered, replaceHandoff } from './ledger-handoffs.js'
-import { appendAudit, auditEntries, auditSize, migrateStaff, putStaffAccount, removeStaffAccount, staffAccount, staffAccounts } from './ledger-staff.js'
+import {
+  addUnanswered,
+  closedCount,
+  closedHandoffs,
+  getHandoff,
+  markUnansweredHandled,
+  migrateHandoffs,
+  openHandoff,
+  openHandoffs,
+  recentUnanswered,
+  replaceHandoff,
+} from './ledger-handoffs.js'
+import {
+  appendAudit,
+  auditEntries,
+  auditSize,
+  migrateStaff,
+  putStaffAccount,
+  removeStaffAccount,
+  removeStaffKeepingAdmin,
+  replaceStaffKeepingAdmin,
+  staffAccount,
+  staffAccounts,
+} from './ledger-staff.js'
 
 /**
  * The one ledger object (SQLite-backed): reports, the day sequences, the outbox, the roster, staff accounts, the
@@ -190,6 +212,14 @@ export class LedgerObject extends DurableObject<unknown> implements LedgerApi {
     return JSON.stringify(staffAccounts(this.sql))
   }
 
+  async staffReplaceKeepingAdmin(account: string): Promise<StaffChange> {
+    return replaceStaffKeepingAdmin(this.sql, JSON.parse(account) as StaffAccount)
+  }
+
+  async staffRemoveKeepingAdmin(username: string): Promise<StaffChange> {
+    return removeStaffKeepingAdmin(this.sql, username)
+  }
+
   async auditAppend(entry: string): Promise<void> {
     appendAudit(this.sql, JSON.parse(entry))
   }
@@ -211,24 +241,28 @@ export class LedgerObject extends DurableObject<unknown> implements LedgerApi {
     return h && JSON.stringify(h)
   }
 
-  async handoffReplace(next: string): Promise<boolean> {
-    return replaceHandoff(this.sql, JSON.parse(next) as Handoff)
+  async handoffReplace(next: string, keepClosed: number): Promise<boolean> {
+    return replaceHandoff(this.sql, JSON.parse(next) as Handoff, keepClosed)
   }
 
   async handoffsOpen(): Promise<string> {
     return JSON.stringify(openHandoffs(this.sql))
   }
 
-  async handoffsClosed(limit: number): Promise<string> {
-    return JSON.stringify(closedHandoffs(this.sql, limit))
+  async handoffsClosed(limit: number, offset: number): Promise<string> {
+    return JSON.stringify(closedHandoffs(this.sql, limit, offset))
+  }
+
+  async handoffsClosedCount(): Promise<number> {
+    return closedCount(this.sql)
   }
 
   async unansweredAdd(entry: string): Promise<void> {
     addUnanswered(this.sql, JSON.parse(entry) as UnansweredEntry)
   }
 
-  async unansweredRecent(limit: number): Promise<string> {
-    return JSON.stringify(recentUnanswered(this.sql, limit))
+  async unansweredRecent(limit: number, offset = 0): Promise<string> {
+    return JSON.stringify(recentUnanswered(this.sql, limit, offset))
   }
 
   async unansweredMarkHandled(ids: string, by: string, at: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SqlStorage } from '@cloudflare/workers-types/index.js'
-import type { AuditEntry, StaffAccount } from '../types.js'
+import { leavesNoAdmin, type AuditEntry, type StaffAccount, type StaffChange } from '../types.js'
 import { escapeKey } from './keys.js'
 
 /** Staff accounts and the append-only audit log, as SQL over the ledger object's storage. */
@@ -22,6 +22,24 @@ export function removeStaffAccount(sql: SqlStorage, username: string): boolean {
   const existed = staffAccount(sql, username) !== undefined
   sql.exec('DELETE FROM staff WHERE username = ?', escapeKey(username))
   return existed
+}
+
+/** Replace an existing account unless that leaves no admin (synchronous SQL: the check and the write are one step). */
+export function replaceStaffKeepingAdmin(sql: SqlStorage, account: StaffAccount): StaffChange {
+  const before = staffAccount(sql, account.username)
+  if (!before) return 'not_found'
+  if (leavesNoAdmin(before, account, staffAccounts(sql))) return 'last_admin'
+  putStaffAccount(sql, account)
+  return 'done'
+}
+
+/** Remove an account unless it is the last admin (synchronous SQL: the check and the removal are one step). */
+export function removeStaffKeepingAdmin(sql: SqlStorage, username: string): StaffChange {
+  const before = staffAccount(sql, username)
+  if (!before) return 'not_found'
+  if (leavesNoAdmin(before, undefined, staffAccounts(sql))) return 'last_admin'
+  sql.exec('DELETE FROM staff WHERE username = ?', escapeKey(username))
+  return 'done'
 }
 
 export function staffAccounts(sql: SqlStorage): StaffAccount[] {
