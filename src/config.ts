@@ -26,6 +26,12 @@ export const configSchema = z.object({
   MAX_TEXT_LENGTH: z.coerce.number().int().positive().default(1000),
   REDIS_URL: optional,
   REDIS_KEY_PREFIX: z.string().min(1).default('tb:'),
+  /**
+   * Start even when Redis may evict keys (maxmemory-policy other than noeviction). Redis holds the reports, the
+   * accounts and the audit log: an evicting Redis loses them silently. Only for a Redis used for nothing else and
+   * sized so that it never reaches maxmemory.
+   */
+  REDIS_ALLOW_EVICTION: flag.default(false),
   NOTIFY_WEBHOOK_URL: optional,
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().positive().default(30),
   OPENAI_API_KEY: optional,

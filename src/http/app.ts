@@ -35,10 +35,11 @@ export function createApp({ engine, store, logger, maxTextLength, maxBodyBytes =
   app.use('*', (c, next) => (staffConsole && c.req.path === '/console/roster' ? next() : cap(c, next)))
 
   app.get('/healthz', async function healthz(c) {
-    const storeHealth = await store.health()
+    const [reachable, problems] = await Promise.all([store.health(), store.problems?.() ?? []])
+    const storeHealth = reachable === 'ok' && !problems.length ? 'ok' : 'degraded'
     // An open circuit is not "degraded": every answer still goes out, from the embedded mode.
     const modelHealth = model ? { model: 'on', modelName: model.health().model, circuit: model.health().circuit } : { model: 'off' }
-    return c.json({ status: storeHealth === 'ok' ? 'ok' : 'degraded', store: storeHealth, ...modelHealth }, 200)
+    return c.json({ status: storeHealth, store: storeHealth, ...(problems.length ? { problems } : {}), ...modelHealth }, 200)
   })
 
   app.route('/api/chat', chatRoute({ engine, maxTextLength }))

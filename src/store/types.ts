@@ -375,6 +375,17 @@ export interface Store {
   turn?<T>(userId: string, fn: (session: Session | undefined) => Promise<TurnResult<T>>): Promise<T>
   /** "ok", or "degraded" when the backing service is unreachable. */
   health(): Promise<'ok' | 'degraded'>
+  /**
+   * What is known to be wrong with the store beyond reachability, as short English phrases for /healthz and the
+   * log (empty: nothing): e.g. an evicting maxmemory-policy, writes refused, the store wiped since this instance
+   * started. Any problem makes /healthz say degraded.
+   */
+  problems?(): Promise<string[]>
+  /**
+   * The time (epoch ms) by the store's own clock, where several instances share the store (Redis TIME): times that
+   * instances compare (timeouts, leases of records) are taken from it, not from each instance's clock.
+   */
+  clock?(): Promise<number>
   close(): Promise<void>
 }
 
