@@ -78,7 +78,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   // 转人工: the queue lives in the store; a person's messages reach WeChat users by customer-service message.
   const texts = handoffTexts(knowledge)
   const pickupMinutes = handoff?.pickupMinutes ?? 10
-  const desk = createHandoffDesk({ handoffs: store.handoffs, logger, now, texts, pickupMinutes })
+  const desk = createHandoffDesk({ handoffs: store.handoffs, clock: store.clock?.bind(store), logger, now, texts, pickupMinutes })
   desk.usePusher('wechat', wechatPusher({ kv: store.kv, api: handoff?.wechatApi, logger }))
   const turnCache: TurnCache = new WeakMap()
   const askForPerson = createHandoffSkill({ desk, texts, hours: handoff?.hours ?? parseHours(DEFAULT_HOURS), pickupMinutes, reports: store.reports, cache: turnCache })
@@ -116,7 +116,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
 
   // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.
   const observe = createFactsObserver({ knowledge, places })
-  const after = createHandoffTurnHook({ desk, texts, cache: turnCache, logger, pickupMinutes, now })
+  const after = createHandoffTurnHook({ desk, texts, cache: turnCache, logger, pickupMinutes })
   const core = createEngine({ store, skills, otherwise: qa, logger, now, observe, after })
   // Model mode frames each turn: one deadline for all its model calls, and the conversation for the next turn.
   const engine = modelMode ? modelMode.wrap(core) : core

@@ -146,8 +146,8 @@ describe('the Cron Trigger (scheduled)', () => {
     expect(await say('cron-1', '转人工')).toContain('已为您转接人工客服')
     const [open] = await handler.store.handoffs.listOpen()
     expect(open).toBeDefined()
-    // As if the pickup time had passed: the sweep of the next scheduled run times it out.
-    await handler.bot.handoff.change(open!.id, (h) => ({ next: { ...h, pickupBy: Date.now() - 1 }, result: undefined }))
+    // As if the pickup time (1 minute) had passed since it was opened: the sweep of the next scheduled run times it out.
+    await handler.bot.handoff.change(open!.id, (h) => ({ next: { ...h, createdAt: Date.now() - 61_000, pickupBy: Date.now() - 1 }, result: undefined }))
     await scheduledWork(handler)
     expect((await handler.store.handoffs.get(open!.id))?.timedOutAt).toBeDefined()
     const next = await say('cron-1', '赔付比例是多少')

@@ -1,10 +1,12 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { NONCE, secureHeaders } from 'hono/secure-headers'
 import { createAccounts } from './accounts.js'
 import { CONSOLE_CSS } from './assets.js'
 import { checkOrigin, isApi, requireRole, requireStaff } from './auth.js'
 import type { ConsoleDeps, ConsoleEnv } from './context.js'
 import { ConsoleError } from './errors.js'
+import { formOnce } from './form-once.js'
 import { createLockout } from './lockout.js'
 import { createLoginGate } from './login-gate.js'
 import { createLookup } from './lookup.js'
@@ -17,6 +19,7 @@ import { reportRoutes } from './routes/reports.js'
 import { rosterRoutes, ROSTER_MAX_BYTES } from './routes/roster.js'
 import { capBody } from '../http/body-limit.js'
 import { HttpError } from '../http/errors.js'
+import { StoreUnavailableError } from '../store/types.js'
 import { staffRoutes } from './routes/staff.js'
 import { handoffRoutes } from './routes/handoffs.js'
 import { unansweredRoutes } from './routes/unanswered.js'
@@ -78,6 +81,8 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   // The roster upload's own size limit, before anything reads the body (the app skips its 16 KB cap there).
   app.use('/roster', capBody({ maxBytes: ROSTER_MAX_BYTES }))
   app.use('*', staffOnly)
+  // After sign-in (ids are per staff member), before every page's POST: each form is done at most once.
+  app.use('*', formOnce({ kv: store.kv }))
   // The pages. A new one is registered here, before the catch-all at the end (which would answer first).
   lookupRoutes(app, { lookup: createLookup({ store, engine, knowledge, places }), knowledge })
   reportRoutes(app, { store, knowledge, places, logger, pushStatus, now })
@@ -90,7 +95,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.use('/audit', requireRole('admin'))
   auditRoutes(app, { audit: store.audit })
   // 转人工 and the unanswered questions, where the store keeps them.
-  const desk = deps.handoff ?? createHandoffDesk({ handoffs: store.handoffs, logger, now, texts: handoffTexts(knowledge) })
+  const desk = deps.handoff ?? createHandoffDesk({ handoffs: store.handoffs, clock: store.clock?.bind(store), logger, now, texts: handoffTexts(knowledge) })
   if (desk && !deps.handoff) desk.usePusher('wechat', wechatPusher({ kv: store.kv, api: deps.wechatApi, logger }))
   if (desk) handoffRoutes(app, { desk, staff: store.staff, knowledge, now })
   app.use('/unanswered', requireRole('hotline', 'admin'))
@@ -103,7 +108,28 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return page(c, '没有这个页面', <p>没有这个页面。<a href="/console">返回查询</a></p>, 404)
   })
 
+  /** An error as a page: the message and the way back, with the menu when someone is signed in. */
+  function errorPage(c: Context<ConsoleEnv>, title: string, message: string, status: ContentfulStatusCode) {
+    const body = (
+      <div class="error">
+        <p>{message}</p>
+        <p>
+          <a href="/console">返回坐席台</a>
+        </p>
+      </div>
+    )
+    return c.var.staff ? page(c, title, body, status) : barePage(c, title, body, status)
+  }
+
   app.onError(function consoleError(err, c) {
+    // The store down, slow or refusing writes (Redis full, a read-only replica, a disk full): 503, try again soon.
+    if (err instanceof StoreUnavailableError) {
+      logger.warn({ err: err.message, path: c.req.path }, 'console: store unavailable')
+      c.header('Retry-After', '5')
+      const message = '存储暂时不可用，请稍后再试。'
+      if (isApi(c)) return c.json({ error: { code: 'store_unavailable', message } }, 503)
+      return errorPage(c, '存储暂时不可用', message, 503)
+    }
     const known = err instanceof ConsoleError || err instanceof HttpError
     // hono/csrf refuses a cross-site POST with its own 403.
     const status = known ? err.status : 'getResponse' in err && (err as { status?: number }).status === 403 ? 403 : 500
@@ -116,15 +142,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
         : '系统出了点问题，请稍后再试。'
     if (status === 500) logger.error({ err }, 'console error')
     if (isApi(c)) return c.json({ error: { code: known ? 'refused' : status === 403 ? 'forbidden' : 'internal', message } }, status)
-    const body = (
-      <div class="error">
-        <p>{message}</p>
-        <p>
-          <a href="/console">返回坐席台</a>
-        </p>
-      </div>
-    )
-    return c.var.staff ? page(c, '无法完成', body, status) : barePage(c, '无法完成', body, status)
+    return errorPage(c, '无法完成', message, status)
   })
 
   return app

@@ -36,6 +36,7 @@ const STORE_DOWN = '系统暂时无法保存对话，这一步请稍后再试。
 const MAX_FORM_MARKS = 10_000
 const NO_MEMORY = '（系统暂时记不住上下文，回答时请把情况在一句话里说全。）'
 const FLOW_RESET = '系统已升级，您之前未完成的办理无法继续，请重新开始。'
+const STORE_WIPED = '抱歉，系统的记录刚出过故障，之前的对话可能没有保存下来。如果您之前在等人工客服，请回复“转人工”重新排队；如果正在填报损，请回复“报损”重新开始；已经拿到报案编号的，请以编号联系客户经理。'
 /** A follow-up refers to the last answer only for this long. */
 const TOPIC_TTL_MS = 30 * 60 * 1000
 /** More clauses than this are not split into separate questions (and cost nothing extra to route). */
@@ -202,7 +203,8 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
    * The store is down: answer what needs no memory (policy Q&A, routing, rules) from a blank session.
    * Anything that would start or continue a multi-turn flow, or read stored data, says it is unavailable.
    * A user known to be inside a form (`inForm`: the session read before the failure, or this instance's mark) is
-   * told the form cannot be saved now and what to do; a question of theirs is still answered, with that note.
+   * told the form cannot be saved now and what to do; a question of theirs is still answered, with that note —
+   * except inside a conversation with a person (转人工, storeDownOnly): there only the note, never a bot answer.
    */
   async function statelessTurn(message: InboundMessage, t: number, inForm: string | undefined): Promise<Reply[]> {
     const session = newSession(ownerKey(message), t)
@@ -212,7 +214,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     // Their form answer ("德国", "确认") gets only the note; a question or a request a rule skill knows
     // ("南山区客户经理") is answered too, with the note after it.
     const asks = looksLikeQuestion(ctx.norm) || skills.some((s) => s !== form && s.detect(ctx))
-    if (formNote && !asks) return [text(formNote)]
+    if (formNote && (!asks || form?.storeDownOnly)) return [text(formNote)]
     // A message that only makes sense inside a form ("确认"), from a user this instance does not know.
     const formOnly = formNote ? undefined : skills.map((s) => s.storeDown?.(ctx, false)).find((note) => note !== undefined)
     if (formOnly) return [text(formOnly)]
@@ -246,6 +248,8 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
           }
           const answered = await turn(ctx)
           const replies = after ? await after(ctx, answered) : answered
+          // No session after the store was found wiped: this user may have lost a handoff or a form midway.
+          if (!stored && store.wipedAt?.() !== undefined) replies.unshift(text(STORE_WIPED))
           session.updatedAt = t
           turned = session
           return { session, result: replies }

@@ -62,4 +62,9 @@ export interface Skill {
    * usual; asked with inside=false too, so a form-only message ("确认") is caught even where the user is unknown.
    */
   storeDown?(ctx: TurnContext, inside: boolean): string | undefined
+  /**
+   * With storeDown: inside this skill's flow only that is said while the store is down, a question included (the
+   * user is talking to a person, 转人工, not to the bot). Without it, a question is answered with the note after it.
+   */
+  storeDownOnly?: boolean
 }

@@ -55,6 +55,9 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
     if (ctx.message.channel === 'wechaty' && ctx.message.userId.startsWith('group:')) return [text(texts.groupOnly)]
     const t = ctx.now
     const inHours = isOpen(hours, t)
+    // The record's times (when opened, the pickup deadline) by the one clock every instance and sweeper compares
+    // them with: the store's where instances share it (Redis TIME). Office hours and the message times stay local.
+    const at = await desk.time(t)
     const hf = (session.profile.handoff ??= {})
     const owner = ownerKey(ctx.message)
     const reportIds = (await reports.listByUser(owner).catch(() => [])).map((r) => r.id)
@@ -67,20 +70,20 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
       userId: ctx.message.userId,
       status: 'waiting',
       version: 1,
-      createdAt: t,
-      updatedAt: t,
+      createdAt: at,
+      updatedAt: at,
       reason: hf.offered ? 'offered' : 'asked',
-      ...(inHours ? { pickupBy: t + pickupMs } : { afterHours: true }),
+      ...(inHours ? { pickupBy: at + pickupMs } : { afterHours: true }),
       messages: withMessages({ messages: recentMessages(hf) } as Handoff, ...exchange(t, ctx.text, '')).messages,
       facts: factsOf(session.profile, reportIds),
     }
     let { handoff: h, created } = await desk.store.open(fresh)
     if (!created) {
       // Asked again (after a timeout, or a message left overnight): back to a live wait when staff are in.
-      const again = await desk.change(h.id, (cur) => {
+      const again = await desk.change(h.id, (cur, restart) => {
         const next: Handoff = { ...withMessages(cur, ...exchange(t, ctx.text, '')), facts: factsOf(session.profile, reportIds) }
         if (cur.status === 'waiting' && inHours) {
-          next.pickupBy = t + pickupMs
+          next.pickupBy = restart + pickupMs
           delete next.timedOutAt
           delete next.timeoutTold
           delete next.afterHours
@@ -108,8 +111,8 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
       return [text(texts.alreadyTaken(lang))]
     }
     quiet('waiting', false)
-    if (!created && h.createdAt < t) return [text(texts.alreadyWaiting(lang, Math.max(1, Math.round((t - h.createdAt) / 60_000))))]
-    const q = await queueInfo(h, t)
+    if (!created && h.createdAt < at) return [text(texts.alreadyWaiting(lang, Math.max(1, Math.round((at - h.createdAt) / 60_000))))]
+    const q = await queueInfo(h, at)
     return [text(texts.opened(lang, { ...q, hours: describeHours(hours), pickupMinutes }))]
   }
 
@@ -117,8 +120,8 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
   async function endByUser(ctx: TurnContext, id: string | undefined): Promise<Reply[]> {
     if (ctx.session.flow?.name === HANDOFF_FLOW) delete ctx.session.flow
     if (!id || !desk) return [text(texts.notInHandoff(ctx.lang))]
-    const done = await desk.change(id, (cur) =>
-      cur.status === 'closed' ? { result: false } : { next: { ...cur, status: 'closed', closedAt: ctx.now, closedBy: 'user', closeTold: true }, result: true },
+    const done = await desk.change(id, (cur, at) =>
+      cur.status === 'closed' ? { result: false } : { next: { ...cur, status: 'closed', closedAt: at, closedBy: 'user', closeTold: true }, result: true },
     )
     return [text(done?.result ? texts.endedByUser(ctx.lang) : texts.notInHandoff(ctx.lang))]
   }
@@ -140,6 +143,22 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
      * and a menu button answered meanwhile is followed by this line. It ends only by resume() dropping it.
      */
     reminder: (ctx) => texts.stillWaiting(ctx.lang),
+    /*
+     * The store is down (or refuses writes, as under a failover's CLIENT PAUSE WRITE) while the user talks to a
+     * person: their message cannot reach the handoff. Not a bot answer (they are in a conversation with a person,
+     * a question included: storeDownOnly), but plainly that it was not passed on, to send it again, and the hotlines.
+     *
+     * Told, not held for later: what this instance knows without the store is only that the user was with a
+     * person at their last turn here (the session read before the failure, or the engine's bounded mark). It
+     * cannot know whether the handoff is still open (staff may have closed it, the user's later messages may have
+     * gone to another instance), and a message held in this process would be lost with it (a restart is often how
+     * an outage ends), could land after messages sent later through other instances, and could be written twice (a
+     * write that timed out under a pause may still land). Being told is the one promise kept in every case. An
+     * instance that never saw the user cannot tell them apart from anyone else while the store is down: it answers
+     * as for any user (session affinity at the load balancer keeps a user on the instance that knows them).
+     */
+    storeDown: (ctx, inside) => (inside || END.test(ctx.norm) ? texts.notPassedOn(ctx.lang) : undefined),
+    storeDownOnly: true,
     resume: async function whileWaiting(ctx) {
       const flow = ctx.session.flow!
       const h = desk ? await desk.get(String(flow.data.id)) : undefined
@@ -152,14 +171,17 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
       if (flow.step === 'message') {
         // Outside office hours: this message is the one left for staff (the turn hook records it).
         delete ctx.session.flow
+        cache.set(ctx.session, { handoff: h, forStaff: true })
         return [text(texts.messageLeft(ctx.lang, describeMoment(nextOpening(hours, ctx.now) ?? ctx.now, ctx.now)))]
       }
-      // Nobody came in time: the bot answers again (the turn hook puts the notice and hotlines first).
-      if (!waitingLive(h, ctx.now)) {
+      // Nobody came in time: the bot answers again (the turn hook puts the notice and hotlines first). Judged by
+      // the one clock, as the sweeper and the turn hook judge it.
+      const at = await desk!.time(ctx.now)
+      if (!waitingLive(h, at, desk!.pickupMs)) {
         delete ctx.session.flow
         return undefined
       }
-      if (ASK.test(ctx.norm)) return [text(h.status === 'taken' ? texts.alreadyTaken(ctx.lang) : texts.alreadyWaiting(ctx.lang, Math.max(1, Math.round((ctx.now - h.createdAt) / 60_000))))]
+      if (ASK.test(ctx.norm)) return [text(h.status === 'taken' ? texts.alreadyTaken(ctx.lang) : texts.alreadyWaiting(ctx.lang, Math.max(1, Math.round((at - h.createdAt) / 60_000))))]
       // One short acknowledgement, then quiet: the messages go to the queue (the turn hook records them).
       if (!flow.data.acked) {
         flow.data.acked = true

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { Handoff, HandoffMessage, HandoffStore } from '../store/types.js'
+import type { AuditEntry, Handoff, HandoffMessage, HandoffStore } from '../store/types.js'
 import { dueForTimeout, newId, undelivered, withMessages } from './record.js'
 
 /**
@@ -22,7 +22,14 @@ export interface Actor {
 export interface HandoffDeskOptions {
   handoffs: HandoffStore
   logger: Logger
+  /** This process's clock: the one clock where the store has none (the memory and file stores: one process). */
   now?: () => number
+  /**
+   * The store's clock (Store.clock: Redis TIME) where several instances share the store: the times written into
+   * handoffs and compared with them (pickup deadlines, timeouts, taken, closed) are read from it, not from `now`.
+   * On Workers the Durable Object store has none: Date.now() there is Cloudflare's clock, the same for every isolate.
+   */
+  clock?: () => Promise<number>
   /** Texts pushed to users: the person's prefix, the closed and timed-out notices. */
   texts: { staffPrefix: string; closedByStaff: string; timedOut: (lang: 'zh', minutes: number) => string }
   /** HANDOFF_PICKUP_MINUTES, for the timeout notice. */
@@ -30,7 +37,8 @@ export interface HandoffDeskOptions {
 }
 
 /** One compare-and-set step of a staff action: the next state, or why not. */
-type Step = { next?: Handoff; result: Refusal | undefined }
+/** What a change writes (next), answers (result), and — for a staff action — audits in the same store step. */
+type Step = { next?: Handoff; result: Refusal | undefined; audit?: Pick<AuditEntry, 'action' | 'before' | 'after'> & { actor: string } }
 
 /** The message again waiting for delivery. */
 function notDelivered(m: HandoffMessage): HandoffMessage {
@@ -46,21 +54,29 @@ const CAS_ROUNDS = 20
  * on conflict, so instances and staff members never overwrite each other (two takes: exactly one wins). Messages
  * to users go through the channel's pusher when there is one; otherwise they wait for the user's next turn.
  */
-export function createHandoffDesk({ handoffs, logger, now = Date.now, texts, pickupMinutes = 10 }: HandoffDeskOptions) {
+export function createHandoffDesk({ handoffs, logger, now = Date.now, clock, texts, pickupMinutes = 10 }: HandoffDeskOptions) {
   const pushers = new Map<string, Pusher>()
+  const pickupMs = pickupMinutes * 60_000
+
+  /** The time by the one clock handoffs are compared in: the store's when it has one, else `fallback` (this process's). */
+  const time = (fallback: number): Promise<number> => (clock ? clock() : Promise.resolve(fallback))
 
   /**
    * Apply `fn` to the stored handoff and write the result if nothing changed meanwhile; on a conflict, read and
-   * apply again. `fn` returns the next state (or undefined: nothing to write) and a result for the caller.
+   * apply again. `fn` returns the next state (or undefined: nothing to write) and a result for the caller; it is
+   * given the time by the one clock (read once per call, after the first read of the handoff), for what it stamps.
    */
-  async function change<T>(id: string, fn: (h: Handoff) => { next?: Handoff; result: T }): Promise<{ handoff: Handoff; result: T } | undefined> {
+  async function change<T>(id: string, fn: (h: Handoff, at: number) => { next?: Handoff; result: T; audit?: Step['audit'] }): Promise<{ handoff: Handoff; result: T } | undefined> {
+    let at: number | undefined
     for (let round = 0; round < CAS_ROUNDS; round++) {
       const current = await handoffs.get(id)
       if (!current) return undefined
-      const { next, result } = fn(structuredClone(current))
+      at ??= await time(now())
+      const { next, result, audit } = fn(structuredClone(current), at)
       if (!next) return { handoff: current, result }
-      const written: Handoff = { ...next, version: current.version + 1, updatedAt: now() }
-      if (await handoffs.replace(written)) return { handoff: written, result }
+      const written: Handoff = { ...next, version: current.version + 1, updatedAt: at }
+      // A staff action is audited by the same store step that writes it: stored means audited (even if the answer times out).
+      if (await handoffs.replace(written, audit && { at, target: id, ...audit })) return { handoff: written, result }
     }
     throw new Error(`handoff ${id} kept changing; not written`)
   }
@@ -79,10 +95,11 @@ export function createHandoffDesk({ handoffs, logger, now = Date.now, texts, pic
 
   /** Take a waiting handoff for oneself. Taken by someone else already, or closed: refused. */
   async function take(id: string, actor: Actor): Promise<DeskResult> {
-    const done = await change(id, (h): Step => {
+    const done = await change(id, (h, at): Step => {
       if (h.status === 'closed') return { result: 'closed' }
       if (h.status === 'taken') return h.takenBy === actor.username ? { result: undefined } : { result: 'taken_by_other' }
-      return { next: { ...h, status: 'taken', takenBy: actor.username, takenAt: now() }, result: undefined }
+      const audit = { actor: actor.username, action: 'handoff.take', before: { status: h.status }, after: { status: 'taken', takenBy: actor.username } }
+      return { next: { ...h, status: 'taken', takenBy: actor.username, takenAt: at }, result: undefined, audit }
     })
     if (!done) return { ok: false, reason: 'not_found' }
     return done.result ? { ok: false, reason: done.result, handoff: done.handoff } : { ok: true, handoff: done.handoff }
@@ -90,11 +107,12 @@ export function createHandoffDesk({ handoffs, logger, now = Date.now, texts, pic
 
   /** Give a handoff to a staff member: anyone may place a waiting one; a taken one only its holder or an admin. */
   async function assign(id: string, to: string, actor: Actor): Promise<DeskResult> {
-    const done = await change(id, (h): Step => {
+    const done = await change(id, (h, at): Step => {
       if (h.status === 'closed') return { result: 'closed' }
       if (h.status === 'taken' && h.takenBy !== actor.username && !actor.admin) return { result: 'taken_by_other' }
       if (h.status === 'taken' && h.takenBy === to) return { result: undefined }
-      return { next: { ...h, status: 'taken', takenBy: to, takenAt: now() }, result: undefined }
+      const audit = { actor: actor.username, action: 'handoff.assign', before: { takenBy: h.takenBy ?? null }, after: { takenBy: to } }
+      return { next: { ...h, status: 'taken', takenBy: to, takenAt: at }, result: undefined, audit }
     })
     if (!done) return { ok: false, reason: 'not_found' }
     return done.result ? { ok: false, reason: done.result, handoff: done.handoff } : { ok: true, handoff: done.handoff }
@@ -111,17 +129,19 @@ export function createHandoffDesk({ handoffs, logger, now = Date.now, texts, pic
     // Pushed first, then recorded as delivered: a user's turn in between finds nothing undelivered to repeat.
     const delivered = await push(h, `${texts.staffPrefix}${text}`)
     const message: HandoffMessage = { at: now(), from: 'staff', id: newId(), by: actor.username, text, ...(delivered ? { delivered } : {}) }
-    const done = await change(id, (cur) => ({ next: withMessages(cur, message), result: undefined }))
+    const audit = { actor: actor.username, action: 'handoff.reply', after: { chars: text.length, delivered: delivered ?? 'turn' } }
+    const done = await change(id, (cur, at) => ({ next: withMessages(cur, { ...message, at }), result: undefined, audit }))
     if (!done) return { ok: false, reason: 'not_found' }
     return { ok: true, handoff: done.handoff, delivered }
   }
 
   /** Close with a note (for the record); the user is told, now if their channel can be reached, else next turn. */
   async function close(id: string, actor: Actor, note: string): Promise<DeskResult & { told?: boolean }> {
-    const done = await change(id, (h): Step => {
+    const done = await change(id, (h, at): Step => {
       if (h.status === 'closed') return { result: 'closed' }
       if (h.status === 'taken' && h.takenBy !== actor.username && !actor.admin) return { result: 'taken_by_other' }
-      return { next: { ...h, status: 'closed', closedAt: now(), closedBy: actor.username, ...(note ? { note } : {}) }, result: undefined }
+      const audit = { actor: actor.username, action: 'handoff.close', before: { status: h.status }, after: { status: 'closed', ...(note ? { note } : {}) } }
+      return { next: { ...h, status: 'closed', closedAt: at, closedBy: actor.username, ...(note ? { note } : {}) }, result: undefined, audit }
     })
     if (!done) return { ok: false, reason: 'not_found' }
     if (done.result) return { ok: false, reason: done.result, handoff: done.handoff }
@@ -135,13 +155,18 @@ export function createHandoffDesk({ handoffs, logger, now = Date.now, texts, pic
    * Background work of one pass (any instance may run it; compare-and-set keeps it to one): handoffs nobody took
    * in time are marked timed out and their users told where a channel can reach them; staff messages still waiting
    * for a channel this process can push to (wechaty, run elsewhere than the console) are sent.
+   * Timeouts are decided by the one clock (time(): the store's), read after the list, so a handoff opened on another
+   * instance is never judged by this instance's clock; and never one younger than this instance's pickup time.
    */
   async function sweep(): Promise<void> {
-    const t = now()
     const open = await handoffs.listOpen()
+    const t = await time(now())
     for (const h of open) {
-      if (dueForTimeout(h, t)) {
-        const marked = await change(h.id, (cur) => ({ next: dueForTimeout(cur, now()) ? { ...cur, timedOutAt: now() } : undefined, result: dueForTimeout(cur, now()) }))
+      if (dueForTimeout(h, t, pickupMs)) {
+        const marked = await change(h.id, (cur, at) => {
+          const due = dueForTimeout(cur, at, pickupMs)
+          return { next: due ? { ...cur, timedOutAt: at } : undefined, result: due }
+        })
         if (marked?.result && (await push(h, texts.timedOut('zh', pickupMinutes)))) {
           await change(h.id, (cur) => ({ next: cur.timeoutTold ? undefined : { ...cur, timeoutTold: true }, result: undefined }))
         }
@@ -174,6 +199,9 @@ export function createHandoffDesk({ handoffs, logger, now = Date.now, texts, pic
   return {
     store: handoffs,
     get: (id: string) => handoffs.get(id),
+    time,
+    /** HANDOFF_PICKUP_MINUTES in ms: the pickup time, and the youngest a handoff may be when it is timed out. */
+    pickupMs,
     change,
     push,
     take,

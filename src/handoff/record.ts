@@ -48,12 +48,27 @@ export function undelivered(h: Handoff): HandoffMessage[] {
   return h.messages.filter((m) => m.from === 'staff' && !m.delivered)
 }
 
-/** Waiting for a person past the pickup time, and not yet marked so. */
-export function dueForTimeout(h: Handoff, now: number): boolean {
-  return h.status === 'waiting' && h.pickupBy !== undefined && now >= h.pickupBy && h.timedOutAt === undefined
+/*
+ * Times that instances compare — createdAt, pickupBy, the pickup deadline against "now" — come from one clock
+ * (desk.time(): the store's where instances share it, Redis TIME). `now` here must be read from that clock, never
+ * from an instance's own: one instance 11 minutes ahead would otherwise time out everyone's handoffs at once.
+ */
+
+/**
+ * Still waiting for a person past its pickup time. `minAgeMs` (the caller's own pickup time) is a guard besides:
+ * nothing is acted on that is younger than that since it was opened, by the record's own clock (its createdAt),
+ * whatever pickupBy says (written by another instance, under another HANDOFF_PICKUP_MINUTES, or another clock).
+ */
+export function pickupPassed(h: Handoff, now: number, minAgeMs = 0): boolean {
+  return h.status === 'waiting' && h.pickupBy !== undefined && now >= h.pickupBy && now - h.createdAt >= minAgeMs
 }
 
-/** Whether the user is still meant to be waiting quietly for a person. */
-export function waitingLive(h: Handoff, now: number): boolean {
-  return h.status !== 'closed' && !h.afterHours && h.timedOutAt === undefined && !(h.status === 'waiting' && h.pickupBy !== undefined && now >= h.pickupBy)
+/** Waiting for a person past the pickup time (see pickupPassed), and not yet marked so. */
+export function dueForTimeout(h: Handoff, now: number, minAgeMs = 0): boolean {
+  return pickupPassed(h, now, minAgeMs) && h.timedOutAt === undefined
+}
+
+/** Whether the user is still meant to be waiting quietly for a person (`now` and `minAgeMs` as for pickupPassed). */
+export function waitingLive(h: Handoff, now: number, minAgeMs = 0): boolean {
+  return h.status !== 'closed' && !h.afterHours && h.timedOutAt === undefined && !pickupPassed(h, now, minAgeMs)
 }

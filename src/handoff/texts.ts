@@ -51,6 +51,11 @@ export function handoffTexts(knowledge: Knowledge) {
       lang === 'en'
         ? 'I could not answer two questions in a row. Would you like a member of our staff to help? Reply “转人工”.'
         : '我连续两次没能回答您的问题。需要人工客服帮忙吗？回复“转人工”即可。',
+    /** The store is down while the user talks to a person: their message did not reach the handoff. */
+    notPassedOn: (lang: Lang) =>
+      lang === 'en'
+        ? `Sorry, our system has a problem just now: your last message could not be passed on to our staff. Please send it again in a moment. If it is urgent, please call ${phones(lang)}.`
+        : `抱歉，系统暂时出了点问题，您刚才这条消息没能转给人工客服，请稍后再发一次。着急的话请拨打${phones(lang)}。`,
     groupOnly: '人工客服只在私聊中提供：请私聊我，发送“转人工”。',
     unavailable: (lang: Lang) =>
       lang === 'en' ? `Our staff cannot be reached online here. Please call ${phones(lang)}.` : `这里暂时不能在线转人工，请拨打${phones(lang)}。`,

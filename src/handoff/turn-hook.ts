@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { TurnContext } from '../engine/skill.js'
 import { text, type HandoffFacts, type Reply, type Session } from '../engine/types.js'
-import type { Handoff, HandoffMessage } from '../store/types.js'
+import { StoreUnavailableError, type Handoff, type HandoffMessage } from '../store/types.js'
 import type { HandoffDesk } from './desk.js'
 import { dueForTimeout, exchange, rememberExchange, undelivered, withMessages } from './record.js'
 import type { HandoffTexts } from './texts.js'
@@ -12,6 +12,8 @@ export interface TurnSeen {
   handoff?: Handoff
   /** The request was made in this turn: the user's words are in the handoff already. */
   opened?: boolean
+  /** This turn's message is for staff and the bot did not answer it (a message left outside office hours). */
+  forStaff?: boolean
 }
 
 export type TurnCache = WeakMap<Session, TurnSeen>
@@ -28,9 +30,9 @@ function tidy(session: Session, hf: HandoffFacts): void {
  * After every turn (engine `after`): offer a person after two abstentions in a row; keep the last exchanges for
  * staff; and for a user with a handoff, record the exchange in it and put in front of the replies what staff sent
  * that could not be pushed (marked "人工客服："), the timeout notice and the closed notice. One compare-and-set
- * per turn, and only for users with a handoff.
+ * per turn, and only for users with a handoff. Times are the desk's one clock (the store's where instances share it).
  */
-export function createHandoffTurnHook({ desk, texts, cache, logger, pickupMinutes, now = Date.now }: { desk?: HandoffDesk; texts: HandoffTexts; cache: TurnCache; logger: Logger; pickupMinutes: number; now?: () => number }) {
+export function createHandoffTurnHook({ desk, texts, cache, logger, pickupMinutes }: { desk?: HandoffDesk; texts: HandoffTexts; cache: TurnCache; logger: Logger; pickupMinutes: number }) {
   return async function afterTurn(ctx: TurnContext, replies: Reply[]): Promise<Reply[]> {
     // Staff trying questions in the console's lookup: a throwaway session.
     if (ctx.message.channel === 'console') return replies
@@ -56,12 +58,12 @@ export function createHandoffTurnHook({ desk, texts, cache, logger, pickupMinute
     const userText = seen?.opened ? '' : ctx.text
     let done: { handoff: Handoff; result: { claimed: HandoffMessage[]; notices: string[] } } | undefined
     try {
-      done = await desk.change(hf.id, (cur) => {
+      done = await desk.change(hf.id, (cur, at) => {
         const claimed = undelivered(cur)
         const notices: string[] = []
         const ids = new Set(claimed.map((m) => m.id))
         let next: Handoff = { ...cur, messages: cur.messages.map((m) => (ids.has(m.id) ? { ...m, delivered: 'turn' as const } : m)) }
-        if (dueForTimeout(cur, now())) next.timedOutAt = now()
+        if (dueForTimeout(cur, at, desk.pickupMs)) next.timedOutAt = at
         if (next.timedOutAt !== undefined && !next.timeoutTold && next.status === 'waiting') {
           next.timeoutTold = true
           notices.push(texts.timedOut(ctx.lang, pickupMinutes))
@@ -74,7 +76,13 @@ export function createHandoffTurnHook({ desk, texts, cache, logger, pickupMinute
         return { next, result: { claimed, notices } }
       })
     } catch (err) {
-      // The answer stands; what staff sent stays undelivered for the next turn.
+      /*
+       * The user is talking to a person (the quiet wait, or a taken handoff) and this message did not reach them:
+       * silence, or the one acknowledgement, would let them believe it did. The store-down path of the engine
+       * answers instead (the handoff skill's storeDown: the message was not passed on, send it again).
+       */
+      if (err instanceof StoreUnavailableError && (session.flow?.name === HANDOFF_FLOW || seen?.forStaff) && userText) throw err
+      // Otherwise the answer stands; what staff sent stays undelivered for the next turn.
       logger.warn({ err: (err as Error).message, handoff: hf.id }, 'handoff not updated in this turn')
       tidy(session, hf)
       return out

@@ -1,4 +1,4 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { acquireLock } from './dir-lock.js'
@@ -16,7 +16,7 @@ import {
   staffReplaceOf,
   statusChangeOf,
 } from './memory-store.js'
-import { assertDay, HANDOFF_KEEP_CLOSED, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
+import { assertDay, HANDOFF_KEEP_CLOSED, WIPE_PROBLEM_MS, reportNoticeItem, StoreUnavailableError, type Store } from './types.js'
 
 export interface FileStoreOptions {
   dataDir: string
@@ -31,6 +31,8 @@ export interface FileStoreOptions {
   lockStaleMs?: number
   /** Closed handoffs kept (HANDOFF_KEEP_CLOSED, default 2000); older ones are deleted when another closes. */
   handoffKeepClosed?: number
+  /** How often to look whether the data folder is still there (default 5 s). */
+  folderCheckMs?: number
 }
 
 /** The file store, with compaction exposed for tests and maintenance. */
@@ -50,13 +52,14 @@ export async function createFileStore({
   compactEveryMs = 10 * 60_000,
   lockStaleMs = 30_000,
   handoffKeepClosed = HANDOFF_KEEP_CLOSED,
+  folderCheckMs = 5_000,
 }: FileStoreOptions): Promise<FileStore> {
   const dir = resolve(dataDir)
   const paths = { lock: join(dir, 'store.lock'), snapshot: join(dir, 'snapshot.json'), journal: join(dir, 'journal.jsonl') }
   await mkdir(dir, { recursive: true }).catch((err) => {
     throw unavailable(`cannot create ${dir}`, err)
   })
-  const releaseLock = await acquireLock(paths.lock, lockStaleMs, logger).catch((err) => {
+  let releaseLock = await acquireLock(paths.lock, lockStaleMs, logger).catch((err) => {
     throw err instanceof StoreUnavailableError ? err : unavailable(`cannot lock ${dir}`, err)
   })
 
@@ -95,6 +98,37 @@ export async function createFileStore({
     compactEveryMs,
   })
   const write = writer.write
+
+  /*
+   * The data folder wiped while this process runs (a cleanup job, a volume remounted empty): the journal this
+   * process appends to is a deleted file, and a restart would find nothing — reports, accounts, numbering. Every
+   * few seconds the lock file is looked for; when it is gone, everything held in memory is written back (a new
+   * snapshot and journal) and the lock taken again, so nothing is lost and no report number is reused. /healthz
+   * says so for a day. If another process took the folder meanwhile, this one stops writing to it.
+   */
+  let wiped: { at: number; problem: string } | undefined
+  let rebuilding = false
+  async function checkFolder(): Promise<void> {
+    if (rebuilding || writer.closed() || (await stat(paths.lock).then(() => true, () => false))) return
+    rebuilding = true
+    const at = now()
+    logger?.error({ dataDir: dir }, 'data folder wiped under the running store: writing everything it holds back')
+    try {
+      await releaseLock()
+      await mkdir(dir, { recursive: true })
+      releaseLock = await acquireLock(paths.lock, lockStaleMs, logger)
+      await writer.rebuild()
+      wiped = { at, problem: `data folder wiped at ${new Date(at).toISOString()}: rebuilt from what this process held; nothing it held was lost` }
+    } catch (err) {
+      wiped = { at, problem: `data folder wiped at ${new Date(at).toISOString()} and could not be rebuilt: ${(err as Error).message}` }
+      logger?.error({ err: (err as Error).message, dataDir: dir }, 'could not rebuild the wiped data folder')
+    } finally {
+      rebuilding = false
+    }
+  }
+  const watching = setInterval(() => void checkFolder(), folderCheckMs)
+  watching.unref()
+
   // Submission keys being written by create(): a second create with the same key waits for the first.
   const creating = new Map<string, Promise<void>>()
 
@@ -157,10 +191,12 @@ export async function createFileStore({
       listRecent: memory.reports.listRecent,
       listFiled: memory.reports.listFiled,
       // One change of a report at a time (this process is the only writer): read, apply, journal, then the next.
-      changeStatus: (id, change, expectUpdatedAt) =>
+      changeStatus: (id, change, expectUpdatedAt, audit) =>
         memory.runExclusive(`report-status:${id}`, async () => {
           const result = statusChangeOf(state, id, change, expectUpdatedAt)
-          if (result.kind === 'changed') await write({ op: 'report.save', report: structuredClone(result.report) }, true)
+          // The audit entry in the same journal record: a crash keeps both or neither.
+          const withAudit = audit ? { audit: { id: auditId(audit), entry: structuredClone(audit) } } : {}
+          if (result.kind === 'changed') await write({ op: 'report.save', report: structuredClone(result.report), ...withAudit }, true)
           return result
         }),
     },
@@ -276,12 +312,14 @@ export async function createFileStore({
           return { handoff: structuredClone(handoff), created: true }
         }),
       get: memory.handoffs!.get,
-      replace: (next) =>
+      replace: (next, audit) =>
         memory.runExclusive('handoffs', async () => {
           if (!canReplaceHandoff(state, next)) return false
-          // The closed ones beyond the cap go in the same record, by id: a crash keeps the close and the deletions or neither.
+          // The closed ones beyond the cap go in the same record, by id: a crash keeps the close and the deletions or
+          // neither; so does the audit entry.
           const drop = closedBeyondCap(state, next, handoffKeepClosed)
-          await write({ op: 'handoff.put', handoff: structuredClone(next), ...(drop.length ? { drop } : {}) }, true)
+          const withAudit = audit ? { audit: { id: auditId(audit), entry: structuredClone(audit) } } : {}
+          await write({ op: 'handoff.put', handoff: structuredClone(next), ...(drop.length ? { drop } : {}), ...withAudit }, true)
           return true
         }),
       listOpen: memory.handoffs!.listOpen,
@@ -298,9 +336,14 @@ export async function createFileStore({
     async health() {
       return writer.closed() || writer.failing() ? 'degraded' : 'ok'
     },
+    async problems() {
+      if (wiped === undefined || now() - wiped.at > WIPE_PROBLEM_MS) return []
+      return [wiped.problem]
+    },
     compact: writer.compact,
     async close() {
       if (writer.closed()) return
+      clearInterval(watching)
       await writer.close()
       await releaseLock()
       await memory.close()

@@ -1,4 +1,5 @@
-import type { FileHandle } from 'node:fs/promises'
+import { mkdir, open, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { Logger } from 'pino'
 import { applyRecord, encodeRecord, writeFileAtomic, type JournalRecord, type Snapshot } from './journal.js'
 import type { MemoryState } from './memory-store.js'
@@ -34,6 +35,8 @@ export interface JournalWriter {
   write(rec: JournalRecord, durable: boolean, applied?: boolean): Promise<void>
   /** Write a snapshot and start a new journal that continues it. */
   compact(): Promise<void>
+  /** The data folder was emptied under this process: write everything it holds back, as a new snapshot and journal. */
+  rebuild(): Promise<void>
   failing(): boolean
   closed(): boolean
   /** Sync, compact (a clean stop leaves just a snapshot), close the file; writes after this are refused. */
@@ -183,6 +186,15 @@ export function createJournalWriter({ handle: journal, paths, state, position, n
   return {
     write,
     compact: () => enqueue(compactNow),
+    rebuild: () =>
+      enqueue(async () => {
+        await mkdir(dirname(paths.journal), { recursive: true })
+        // The open handle points at the deleted file: a new one at the path, then a snapshot of the whole state.
+        const gone = journal
+        journal = await open(paths.journal, 'a')
+        await gone.close().catch(() => undefined)
+        await compactNow()
+      }),
     failing: () => failing,
     closed: () => closed,
     async close() {

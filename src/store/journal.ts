@@ -18,7 +18,7 @@ export type JournalRecord =
   | { op: 'begin'; gen: number }
   | { op: 'session.save'; session: Session; expiresAt: number }
   | { op: 'session.delete'; userId: string }
-  | { op: 'report.save'; report: LossReport }
+  | { op: 'report.save'; report: LossReport; audit?: { id: string; entry: AuditEntry } }
   /** create(): the number, the report and its notice in one record, so a crash keeps all of them or none. */
   | { op: 'report.create'; report: LossReport; notice?: OutboxItem }
   | { op: 'seq'; day: string; n: number }
@@ -35,7 +35,7 @@ export type JournalRecord =
    * A handoff as opened or replaced (the store checked the owner and the version before writing it), and the closed
    * ones deleted in the same step (beyond HANDOFF_KEEP_CLOSED): named, so a replay deletes the same ones.
    */
-  | { op: 'handoff.put'; handoff: Handoff; drop?: string[] }
+  | { op: 'handoff.put'; handoff: Handoff; drop?: string[]; audit?: { id: string; entry: AuditEntry } }
   | { op: 'unanswered.add'; entry: UnansweredEntry }
   | { op: 'unanswered.handled'; ids: string[]; by: string; at: number }
 
@@ -73,6 +73,11 @@ export function encodeRecord(rec: JournalRecord, prev: number): { line: string; 
   return { line: `${hex(crc)} ${json}\n`, crc }
 }
 
+/** The audit entry written in the same record as the change it tells of (keyed by id: a replay adds it once). */
+function auditWith(state: MemoryState, audit: { id: string; entry: AuditEntry } | undefined): void {
+  if (audit && !state.audit.has(audit.id)) state.audit.set(audit.id, audit.entry)
+}
+
 /**
  * Apply one record. Replaying records onto a state that already contains them changes nothing, which is what
  * makes a crash between writing the snapshot and truncating the journal harmless.
@@ -82,7 +87,7 @@ export function applyRecord(state: MemoryState, r: JournalRecord): void {
     case 'begin': break
     case 'session.save': state.sessions.set(r.session.userId, { session: r.session, expiresAt: r.expiresAt }); break
     case 'session.delete': state.sessions.delete(r.userId); break
-    case 'report.save': putReport(state, r.report); break
+    case 'report.save': putReport(state, r.report); auditWith(state, r.audit); break
     case 'report.create':
       putReport(state, r.report)
       if (r.notice) state.outbox.set(r.notice.id, r.notice)
@@ -97,7 +102,7 @@ export function applyRecord(state: MemoryState, r: JournalRecord): void {
     case 'staff.put': state.staff.set(r.account.username, r.account); break
     case 'staff.remove': state.staff.delete(r.username); break
     case 'audit.append': if (!state.audit.has(r.id)) state.audit.set(r.id, r.entry); break
-    case 'handoff.put': putHandoff(state, r.handoff, r.drop); break
+    case 'handoff.put': putHandoff(state, r.handoff, r.drop); auditWith(state, r.audit); break
     case 'unanswered.add': addUnanswered(state, r.entry); break
     case 'unanswered.handled': markUnansweredHandled(state, r.ids, r.by, r.at); break
     default: throw new Error(`unknown record "${String((r as { op: unknown }).op)}" (written by a newer version?)`)

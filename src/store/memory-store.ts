@@ -307,10 +307,13 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now, handoffKe
       async listFiled(query) {
         return queryReports(state, query).map((r) => structuredClone(r))
       },
-      async changeStatus(id, change, expectUpdatedAt) {
-        // One synchronous step, like create().
+      async changeStatus(id, change, expectUpdatedAt, audit) {
+        // One synchronous step, like create(), with its audit entry.
         const result = statusChangeOf(state, id, change, expectUpdatedAt)
-        if (result.kind === 'changed') putReport(state, structuredClone(result.report))
+        if (result.kind === 'changed') {
+          putReport(state, structuredClone(result.report))
+          if (audit) state.audit.set(auditId(audit), structuredClone(audit))
+        }
         return result
       },
     },
@@ -428,9 +431,10 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now, handoffKe
         const h = state.handoffs.get(id)
         return h && structuredClone(h)
       },
-      async replace(next) {
+      async replace(next, audit) {
         if (!canReplaceHandoff(state, next)) return false
         putHandoff(state, structuredClone(next), closedBeyondCap(state, next, handoffKeepClosed))
+        if (audit) state.audit.set(auditId(audit), structuredClone(audit))
         return true
       },
       async listOpen() {
@@ -456,6 +460,7 @@ export function createMemoryStore({ sessionTtlSeconds, now = Date.now, handoffKe
       },
     },
     runExclusive: createLocalLocks(),
+    // No clock(): one process, so its clock (`now`) is the one clock every comparison of stored times uses.
     async health() {
       return 'ok'
     },

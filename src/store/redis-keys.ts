@@ -43,6 +43,9 @@ export function redisKeys(prefix: string) {
     byDistrict: (district: string) => k(`reports:district:${district}`),
     recent: `${prefix}reports:all`,
     seq: (day: string) => `${prefix}seq:${day}`,
+    /** The identity script builds seq keys from this prefix (the wiped day's floor). */
+    seqPrefix: `${prefix}seq:`,
+    identity: `${prefix}store:identity`,
     outboxItems: `${prefix}outbox:items`,
     outboxDue: `${prefix}outbox:due`,
     roster: `${prefix}roster`,

@@ -11,6 +11,8 @@
  *   {prefix}reports:district:{district} zset    report ids, score = createdAt   no expiry
  *   {prefix}reports:all                 zset    report ids, score = createdAt   no expiry
  *   {prefix}seq:{YYYYMMDD}              counter the day's report numbers (INCR) EX 90 days, long after the day is over
+ *   {prefix}store:identity              string  {id, createdAt[, wipedAt, floorDay, floor]}: written once; found gone
+ *                                               means the store was wiped (redis-identity.ts)    no expiry
  *   {prefix}outbox:items                hash    id → outbox item JSON           no expiry
  *   {prefix}outbox:due                  zset    id, score = nextAttemptAt       no expiry
  *   {prefix}roster                      hash    credit code → roster entry JSON no expiry
@@ -29,17 +31,28 @@
  *
  * The user id sits in a hash tag ({…}) in the session and turn-lock keys so both land in one Cluster slot:
  * the turn scripts touch the two together. Keys with ill-formed UTF-16 are written as WTF-8 (redis-keys.ts).
+ *
+ * "No expiry" is the record (reports, accounts, audit, handoffs, outbox, roster): Redis must never evict it, so
+ * maxmemory-policy must be noeviction (checked at start and every minute, redis-setup.ts). What is short-lived
+ * (sessions, kv, locks, the roster's temp copy, day counters) always carries an expiry, so noeviction does not fill
+ * up with it; the audit list only grows, and maxmemory is sized for it. Writes Redis refuses are kept for
+ * problems() (redis-refusals.ts).
  */
 import { randomUUID } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
 import type { Session } from '../engine/types.js'
+import type { Logger } from 'pino'
+import { createIdentityWatch } from './redis-identity.js'
 import { acquire, keepAlive, type LeaseOptions } from './redis-lease.js'
 import { keyOf, redisKeys } from './redis-keys.js'
+import { createWriteRefusals, type WriteRefusals } from './redis-refusals.js'
+import type { RedisSetup } from './redis-setup.js'
 import { withScripts } from './redis-scripts.js'
 import {
   applyStatusChange,
   assertDay,
   HANDOFF_KEEP_CLOSED,
+  parseReportNumber,
   reportNoticeItem,
   StoreUnavailableError,
   UNANSWERED_KEEP,
@@ -71,6 +84,12 @@ export interface RedisStoreOptions {
   now?: () => number
   /** Closed handoffs kept (HANDOFF_KEEP_CLOSED, default 2000); older ones are deleted when another closes. */
   handoffKeepClosed?: number
+  /** Told when the store is found wiped (redis-identity.ts). */
+  logger?: Logger
+  /** How often the store identity is checked (a wipe is noticed within this). */
+  identityCheckMs?: number
+  /** The settings check (redis-setup.ts, started by buildStore): its problems are the store's; close() stops it. */
+  setup?: Pick<RedisSetup, 'problems' | 'stop'>
 }
 
 const SEQUENCE_TTL_SECONDS = 90 * 24 * 3600
@@ -82,12 +101,27 @@ const STATUS_CAS_ROUNDS = 20
 
 const ttl = (seconds: number) => Math.max(1, Math.ceil(seconds))
 
-/** Run a Redis call; any failure (refused, timed out, "Stream isn't writeable", bad reply) becomes StoreUnavailableError. */
-async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Calls that always store something: one that goes through shows Redis takes writes again. Not reads or deletes (both
+ * pass under OOM), nor scripts that may return before writing (a compare-and-set that found another value).
+ */
+const STORING = new Set([
+  'sessions.save', 'reports.nextSequence', 'reports.save', 'outbox.add', 'kv.setIfAbsent', 'kv.set', 'staff.put', 'audit.append',
+  'unanswered.add', 'lock', 'turn lock', 'turn save',
+])
+
+/**
+ * Run a Redis call; any failure (refused, timed out, "Stream isn't writeable", bad reply) becomes StoreUnavailableError.
+ * A refusal (OOM, READONLY, MISCONF, …) is remembered for problems(); a storing call that goes through clears it.
+ */
+async function attemptNoting<T>(refusals: WriteRefusals, what: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn()
+    const out = await fn()
+    if (STORING.has(what)) refusals.wrote()
+    return out
   } catch (err) {
     if (err instanceof StoreUnavailableError) throw err
+    refusals.failed(err)
     throw new StoreUnavailableError(`redis ${what}: ${(err as Error).message}`, { cause: err })
   }
 }
@@ -113,10 +147,21 @@ export function createRedisStore({
   lockWaitMs = 10_000,
   now = Date.now,
   handoffKeepClosed = HANDOFF_KEEP_CLOSED,
+  logger,
+  identityCheckMs = 10_000,
+  setup,
 }: RedisStoreOptions): Store {
+  const refusals = createWriteRefusals()
+  const attempt = <T>(what: string, fn: () => Promise<T>) => attemptNoting(refusals, what, fn)
   const r = withScripts(redis)
   const key = redisKeys(prefix)
   const lease: LeaseOptions = { redis: r, leaseMs: lockLeaseMs, waitMs: lockWaitMs, now }
+  const identity = createIdentityWatch({ redis: r, identityKey: key.identity, seqPrefix: key.seqPrefix, seqTtlSeconds: SEQUENCE_TTL_SECONDS, logger, now })
+  // Noticed within seconds even when nobody files a report (health, the notice to users who lost a conversation).
+  const watching = setInterval(() => void identity.check().catch(() => undefined), identityCheckMs)
+  watching.unref?.()
+  if (redis.status === 'ready') void identity.check().catch(() => undefined)
+  else redis.once('ready', () => void identity.check().catch(() => undefined))
 
   /** create() in one script; the JSON texts are split where the report number goes. */
   async function createReport(req: NewReport): Promise<CreatedReport> {
@@ -132,12 +177,23 @@ export function createRedisStore({
     const notice = reportNoticeItem(mark, at)
     const [idHead, idTail] = split(notice.id, 2)
     const [nHead, nMid, nTail] = req.notify ? split(JSON.stringify(notice), 3) : ['', '', '']
-    const [created, json] = await r.tbCreateReport(
-      key.submission(req.submission), key.seq(req.day), key.byUser(req.report.userId), key.byDistrict(req.report.district), key.recent,
-      key.outboxItems, key.outboxDue,
-      key.reportPrefix, `BS${req.day}-`, SEQUENCE_TTL_SECONDS, req.report.createdAt, head!, tail!, idHead!, idTail!, nHead!, nMid!, nTail!, at,
-    )
-    return { report: JSON.parse(json) as LossReport, created: created === 1 }
+    for (let round = 0; ; round++) {
+      const [created, json] = await r.tbCreateReport(
+        key.submission(req.submission), key.seq(req.day), key.byUser(req.report.userId), key.byDistrict(req.report.district), key.recent,
+        key.outboxItems, key.outboxDue, key.identity,
+        key.reportPrefix, `BS${req.day}-`, SEQUENCE_TTL_SECONDS, req.report.createdAt, head!, tail!, idHead!, idTail!, nHead!, nMid!, nTail!, at,
+        await identity.id(),
+      )
+      if (created !== -2) {
+        const report = JSON.parse(json) as LossReport
+        const no = parseReportNumber(report.id)
+        if (no) identity.issued(no.day, no.n)
+        return { report, created: created === 1 }
+      }
+      // The store is not the one this instance knew (wiped): let the identity check move the numbering on, then file.
+      if (round > 0) throw new Error('store identity keeps changing; report not filed')
+      await identity.check()
+    }
   }
 
   /**
@@ -145,14 +201,15 @@ export function createRedisStore({
    * re-encoding of the report's JSON (cjson would turn [] into {}), and no WATCH on a connection shared by
    * concurrent callers. A round lost to another change reads again.
    */
-  async function changeStatus(id: string, change: StatusChange, expectUpdatedAt?: number): Promise<ChangeStatusResult> {
+  async function changeStatus(id: string, change: StatusChange, expectUpdatedAt?: number, audit?: AuditEntry): Promise<ChangeStatusResult> {
     for (let round = 0; round < STATUS_CAS_ROUNDS; round++) {
       const raw = await redis.get(key.report(id))
       if (raw === null) return { kind: 'not_found' }
       const before = JSON.parse(raw) as LossReport
       if (expectUpdatedAt !== undefined && before.updatedAt !== expectUpdatedAt) return { kind: 'stale', report: before }
       const report = applyStatusChange(before, change)
-      if ((await r.tbReplaceIf(key.report(id), raw, JSON.stringify(report))) === 1) return { kind: 'changed', before: JSON.parse(raw) as LossReport, report }
+      const written = await r.tbReplaceIf(key.report(id), key.audit, raw, JSON.stringify(report), audit ? JSON.stringify(audit) : '')
+      if (written === 1) return { kind: 'changed', before: JSON.parse(raw) as LossReport, report }
     }
     throw new Error(`report ${id} kept changing; status change not written`)
   }
@@ -217,7 +274,7 @@ export function createRedisStore({
         attempt('reports.listFiled', async () =>
           reportsAt(await redis.zrevrangebyscore(district === undefined ? key.recent : key.byDistrict(district), to ?? '+inf', from ?? '-inf')),
         ),
-      changeStatus: (id, change, expectUpdatedAt) => attempt('reports.changeStatus', () => changeStatus(id, change, expectUpdatedAt)),
+      changeStatus: (id, change, expectUpdatedAt, audit) => attempt('reports.changeStatus', () => changeStatus(id, change, expectUpdatedAt, audit)),
     },
     outbox: {
       add: (item) => attempt('outbox.add', async () => {
@@ -248,8 +305,8 @@ export function createRedisStore({
         const tmp = key.rosterTmp(randomUUID())
         const fields = [...byCode]
         const write = redis.pipeline()
-        for (let i = 0; i < fields.length; i += ROSTER_CHUNK) write.hset(tmp, Object.fromEntries(fields.slice(i, i + ROSTER_CHUNK)))
-        write.expire(tmp, ROSTER_TMP_TTL_SECONDS)
+        // The expiry with every chunk: a connection lost half-way must not leave a temp copy without one.
+        for (let i = 0; i < fields.length; i += ROSTER_CHUNK) write.hset(tmp, Object.fromEntries(fields.slice(i, i + ROSTER_CHUNK))).expire(tmp, ROSTER_TMP_TTL_SECONDS)
         await exec(write)
         await exec(redis.multi().rename(tmp, key.roster).persist(key.roster))
         return byCode.size
@@ -310,11 +367,11 @@ export function createRedisStore({
       }),
       get: (id) => attempt('handoffs.get', async () => parse<Handoff>([await redis.hget(key.handoff(id), 'json')])[0]),
       // The version is compared inside the script: of two staff members taking one handoff, exactly one writes.
-      replace: (next) => attempt('handoffs.replace', async () =>
+      replace: (next, audit) => attempt('handoffs.replace', async () =>
         (await r.tbReplaceHandoff(
-          key.handoff(next.id), key.handoffsOpen, key.handoffsClosed, key.handoffOwners,
+          key.handoff(next.id), key.handoffsOpen, key.handoffsClosed, key.handoffOwners, key.audit,
           next.id, String(next.version - 1), String(next.version), next.status, JSON.stringify(next), String(next.closedAt ?? next.updatedAt), keyOf(next.owner),
-          String(handoffKeepClosed), key.handoffPrefix,
+          String(handoffKeepClosed), key.handoffPrefix, audit ? JSON.stringify(audit) : '',
         )) === 1,
       ),
       listOpen: () => attempt('handoffs.listOpen', async () => handoffsAt(await redis.zrange(key.handoffsOpen, 0, -1))),
@@ -404,7 +461,23 @@ export function createRedisStore({
         clearTimeout(timer)
       }
     },
+    /*
+     * Redis' clock (TIME, one round trip): the one clock of times that instances compare (a handoff's pickup time).
+     * No fallback to this instance's clock: a caller that cannot read it cannot read or write the records it would
+     * compare it with either, so it fails the same way (StoreUnavailableError). TIME is not a write, so it answers
+     * under CLIENT PAUSE WRITE.
+     */
+    clock: () =>
+      attempt('clock', async () => {
+        const [seconds, micros] = await redis.time()
+        return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+      }),
+    wipedAt: () => identity.wipedAt(),
+    // The settings (an evicting policy, CONFIG refused), writes Redis refuses while it answers, a recent wipe.
+    problems: async () => [...(setup?.problems() ?? []), ...refusals.problems(), ...identity.problems()],
     async close() {
+      clearInterval(watching)
+      setup?.stop()
       if (redis.status === 'ready') {
         try {
           await redis.quit()

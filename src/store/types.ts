@@ -121,8 +121,10 @@ export interface ReportStore {
   /**
    * Record a status change atomically (across instances): status, outcome and updatedAt set, the change appended
    * to the timeline (applyStatusChange). With `expectUpdatedAt`, only if the report is still as the caller saw it.
+   * `audit` is appended to the audit log in the same atomic step when (and only when) the change is written: no
+   * stored change goes unaudited, and no audit entry speaks of a change that was not stored.
    */
-  changeStatus(id: string, change: StatusChange, expectUpdatedAt?: number): Promise<ChangeStatusResult>
+  changeStatus(id: string, change: StatusChange, expectUpdatedAt?: number, audit?: AuditEntry): Promise<ChangeStatusResult>
 }
 
 /** Console roles: hotline reads everything and changes status; manager only their districts; admin everything and accounts. */
@@ -295,9 +297,10 @@ export interface HandoffStore {
    * Compare-and-set: store `next` only if the stored handoff's version is `next.version - 1` (atomic across
    * instances). false: it changed meanwhile (or does not exist); nothing was written. A closed handoff leaves the
    * open list, joins the closed list and frees its owner for a new one; it is never reopened. Closed ones beyond
-   * the store's cap (HANDOFF_KEEP_CLOSED) are deleted in the same step, the first closed first.
+   * the store's cap (HANDOFF_KEEP_CLOSED) are deleted in the same step, the first closed first. `audit` is appended
+   * to the audit log in the same atomic step when the write happens.
    */
-  replace(next: Handoff): Promise<boolean>
+  replace(next: Handoff, audit?: AuditEntry): Promise<boolean>
   /** Handoffs not closed, oldest first. */
   listOpen(): Promise<Handoff[]>
   /** Closed handoffs, the last closed first: `offset` skipped, then at most `limit`. */
@@ -386,6 +389,11 @@ export interface Store {
    * instances compare (timeouts, leases of records) are taken from it, not from each instance's clock.
    */
   clock?(): Promise<number>
+  /**
+   * When the store was last found wiped (its identity gone: Redis lost its data), if within the last week: users
+   * whose conversation was lost with it are told so at their next message. Undefined: no wipe known.
+   */
+  wipedAt?(): number | undefined
   close(): Promise<void>
 }
 
@@ -442,6 +450,11 @@ export function applyStatusChange(report: LossReport, change: StatusChange): Los
 export function assertDay(day: string): void {
   if (!/^\d{8}$/.test(day)) throw new Error(`report day must be YYYYMMDD, got ${JSON.stringify(day)}`)
 }
+
+/** A store found wiped says so in /healthz this long… */
+export const WIPE_PROBLEM_MS = 24 * 3600_000
+/** …and users whose conversation was lost with it are told at their next message this long after. */
+export const WIPE_NOTICE_MS = 7 * 24 * 3600_000
 
 /** The store could not do its work (backing service down, disk full); the bot says so briefly and carries on. */
 export class StoreUnavailableError extends Error {

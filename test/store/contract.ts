@@ -331,6 +331,15 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.reports.get('BS-1')).toMatchObject({ status: 'in_review', updatedAt: 2_000 })
       })
 
+      it('appends the audit entry in the same step as the change, and none for a change not written', async () => {
+        await store.reports.save(report('BS-1'))
+        const entry = (at: number, note: string) => ({ at, actor: 'zhang', action: 'report.status', target: 'BS-1', after: { status: 'in_review', note } })
+        expect((await store.reports.changeStatus('BS-1', { at: 2_000, by: 'zhang', status: 'in_review' }, 1_000, entry(2_000, 'first'))).kind).toBe('changed')
+        expect((await store.reports.changeStatus('BS-1', { at: 2_500, by: 'zhang', status: 'in_review' }, 1_000, entry(2_500, 'stale'))).kind).toBe('stale')
+        expect((await store.reports.changeStatus('BS-none', { at: 2_600, by: 'zhang', status: 'in_review' }, undefined, entry(2_600, 'missing'))).kind).toBe('not_found')
+        expect(await store.audit.list(0, 10)).toEqual([entry(2_000, 'first')])
+      })
+
       it('loses no change when many land at once', async () => {
         await store.reports.save(report('BS-1'))
         const results = await Promise.all(
@@ -680,6 +689,16 @@ export function handoffStoreContract(name: string, makeStore: () => Promise<Stor
       expect(await handoffs.replace({ ...taken, version: 4 })).toBe(false)
       expect(await handoffs.replace({ ...taken, id: 'nope', version: 3 })).toBe(false)
       expect(await handoffs.get('h1')).toEqual(taken)
+    })
+
+    it('appends the audit entry of a replace in the same step, and none when the replace is refused', async () => {
+      await handoffs.open(handoff('h1', 'api:u1'))
+      const read = (await handoffs.get('h1'))!
+      const entry = (by: string) => ({ at: 2_000, actor: by, action: 'handoff.take', target: 'h1', after: { status: 'taken', takenBy: by } })
+      const takes = await Promise.all(['zhang', 'li', 'wang'].map((by) => handoffs.replace({ ...read, version: 2, status: 'taken', takenBy: by, updatedAt: 2_000 }, entry(by))))
+      const winner = (await handoffs.get('h1'))!.takenBy!
+      expect(takes.filter(Boolean)).toHaveLength(1)
+      expect(await h.store.audit.list(0, 10)).toEqual([entry(winner)])
     })
 
     it('keeps every field, hands out copies, and lists open ones oldest first and closed ones last closed first', async () => {

@@ -132,7 +132,7 @@ export function handoffRoutes(app: Hono<ConsoleEnv>, { desk, staff, knowledge, n
     const h = await visible(c)
     const r = await desk.take(h.id, actor(c))
     if (!r.ok) refused(r.reason, r.handoff)
-    if (h.status === 'waiting') await c.var.audit('handoff.take', h.id, { status: h.status }, { status: 'taken', takenBy: c.var.staff.username })
+    // Audited by the desk, in the store step that took it (handoff.take).
     return c.redirect(`/console/handoffs/${h.id}?done=taken`, 303)
   })
 
@@ -144,7 +144,6 @@ export function handoffRoutes(app: Hono<ConsoleEnv>, { desk, staff, knowledge, n
     if (!to || !canSeeHandoff(to, h)) throw new ConsoleError(400, `没有账号 ${parsed.data.to}，或它看不到这位用户（客户经理只看所负责的区）。`)
     const r = await desk.assign(h.id, to.username, actor(c))
     if (!r.ok) refused(r.reason, r.handoff)
-    await c.var.audit('handoff.assign', h.id, { takenBy: h.takenBy ?? null }, { takenBy: to.username })
     return c.redirect(`/console/handoffs/${h.id}?done=assigned`, 303)
   })
 
@@ -154,7 +153,6 @@ export function handoffRoutes(app: Hono<ConsoleEnv>, { desk, staff, knowledge, n
     if (!parsed.success) throw new ConsoleError(400, parsed.error.issues.map((i) => i.message).join('；'))
     const r = await desk.reply(h.id, actor(c), parsed.data.text)
     if (!r.ok) refused(r.reason, r.handoff)
-    await c.var.audit('handoff.reply', h.id, undefined, { chars: parsed.data.text.length, delivered: r.delivered ?? 'turn' })
     return c.redirect(`/console/handoffs/${h.id}?done=${r.delivered ?? 'turn'}`, 303)
   })
 
@@ -164,7 +162,6 @@ export function handoffRoutes(app: Hono<ConsoleEnv>, { desk, staff, knowledge, n
     if (!parsed.success) throw new ConsoleError(400, parsed.error.issues.map((i) => i.message).join('；'))
     const r = await desk.close(h.id, actor(c), parsed.data.note)
     if (!r.ok) refused(r.reason, r.handoff)
-    await c.var.audit('handoff.close', h.id, { status: h.status }, { status: 'closed', ...(parsed.data.note ? { note: parsed.data.note } : {}) })
     return c.redirect(`/console/handoffs?closed=${h.id}`, 303)
   })
 }

@@ -99,13 +99,14 @@ export function reportRoutes(app: Hono<ConsoleEnv>, { store, knowledge, places, 
     if (status === r.status && (outcome || undefined) === r.outcome && !note) throw new ConsoleError(400, '状态没有变化：请选择新的状态，或填写说明。')
 
     const change = { at: now(), by: c.var.staff.username, status, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) }
-    const result = await store.reports.changeStatus(r.id, change, version ? Number(version) : undefined)
+    const pick = (x: LossReport) => ({ status: x.status, ...(x.outcome ? { outcome: x.outcome } : {}) })
+    // Audited in the same store step as the change: a change stored (even when the answer times out) is never unaudited.
+    const audit = { at: change.at, actor: c.var.staff.username, action: 'report.status', target: r.id, before: pick(r), after: { status, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) } }
+    const result = await store.reports.changeStatus(r.id, change, version ? Number(version) : undefined, audit)
     if (result.kind === 'not_found') throw new ConsoleError(404, `没有找到报案 ${r.id}。`)
     if (result.kind === 'stale') {
       throw new ConsoleError(409, `报案 ${r.id} 刚被其他人更新为“${staffStatus(result.report)}”，您的修改没有保存。请查看最新状态后再改。`)
     }
-    const pick = (x: LossReport) => ({ status: x.status, ...(x.outcome ? { outcome: x.outcome } : {}) })
-    await c.var.audit('report.status', r.id, pick(result.before), { ...pick(result.report), ...(note ? { note } : {}) })
     // The change stands even if telling the exporter fails; they still see it on "查询报案".
     const pushed = await pushStatus(result.report).catch((err: Error) => {
       logger.warn({ err: err.message, report: r.id }, 'status push failed')

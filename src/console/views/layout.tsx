@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { ROLE_LABEL } from '../accounts.js'
 import { NAV } from '../nav.js'
+import { randomToken } from '../session.js'
 import type { StaffAccount } from '../../store/types.js'
 
 // htmx without eval, inline styles or script tags in swapped content, requests to this app only, and no page
@@ -24,8 +25,16 @@ export interface PageProps {
   children?: Child
 }
 
-/** The hidden CSRF field every console form carries. */
-export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />
+/**
+ * The hidden fields every console form carries: the session's CSRF token, and a one-time id for this rendering of
+ * the form, so a resubmission is recognised (form-once.tsx).
+ */
+export const CsrfField = ({ token }: { token: string }) => (
+  <>
+    <input type="hidden" name="_csrf" value={token} />
+    <input type="hidden" name="_form" value={randomToken()} />
+  </>
+)
 
 function Head({ title, nonce, csrf }: { title: string; nonce?: string; csrf?: string }) {
   return (

@@ -45,7 +45,7 @@ export interface LedgerApi {
   /** ReportQuery as JSON → JSON array. */
   listFiled(query: string): Promise<string>
   /** StatusChange as JSON → ChangeStatusResult as JSON. */
-  changeStatus(id: string, change: string, expectUpdatedAt?: number): Promise<string>
+  changeStatus(id: string, change: string, expectUpdatedAt?: number, audit?: string): Promise<string>
   outboxAdd(item: string): Promise<void>
   outboxDue(now: number, limit: number): Promise<string>
   outboxUpdate(item: string): Promise<void>
@@ -69,7 +69,7 @@ export interface LedgerApi {
   handoffOpen(handoff: string): Promise<string>
   handoffGet(id: string): Promise<string | undefined>
   /** Closed handoffs beyond `keepClosed` are deleted in the same step. */
-  handoffReplace(next: string, keepClosed: number): Promise<boolean>
+  handoffReplace(next: string, keepClosed: number, audit?: string): Promise<boolean>
   handoffsOpen(): Promise<string>
   handoffsClosed(limit: number, offset: number): Promise<string>
   handoffsClosedCount(): Promise<number>

@@ -110,8 +110,8 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
       listByDistrict: async (district) => json<LossReport[]>(await call('report list', () => theLedger().listByDistrict(district))),
       listRecent: async (limit) => json<LossReport[]>(await call('report list', () => theLedger().listRecent(limit))),
       listFiled: async (query) => json<LossReport[]>(await call('report list', () => theLedger().listFiled(JSON.stringify(query)))),
-      changeStatus: async (id, change, expectUpdatedAt) =>
-        json<ChangeStatusResult>(await call('report status', () => theLedger().changeStatus(id, JSON.stringify(change), expectUpdatedAt))),
+      changeStatus: async (id, change, expectUpdatedAt, audit) =>
+        json<ChangeStatusResult>(await call('report status', () => theLedger().changeStatus(id, JSON.stringify(change), expectUpdatedAt, audit && JSON.stringify(audit)))),
     },
     outbox: {
       add: (item) => call('outbox add', () => theLedger().outboxAdd(JSON.stringify(item))),
@@ -143,7 +143,7 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
     handoffs: {
       open: async (handoff) => json<HandoffOpened>(await call('handoff open', () => theLedger().handoffOpen(JSON.stringify(handoff)))),
       get: async (id) => maybe<Handoff>(await call('handoff get', () => theLedger().handoffGet(id))),
-      replace: (next) => call('handoff replace', () => theLedger().handoffReplace(JSON.stringify(next), handoffKeepClosed)),
+      replace: (next, audit) => call('handoff replace', () => theLedger().handoffReplace(JSON.stringify(next), handoffKeepClosed, audit && JSON.stringify(audit))),
       listOpen: async () => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsOpen())),
       listClosed: async (limit, offset = 0) => json<Handoff[]>(await call('handoff list', () => theLedger().handoffsClosed(limit, offset))),
       countClosed: () => call('handoff count', () => theLedger().handoffsClosedCount()),
@@ -198,6 +198,8 @@ export function createDurableStore({ users, shared, ledger, sessionTtlSeconds, t
         return 'degraded'
       }
     },
+    // No clock(): Date.now() on Workers is Cloudflare's clock, kept in step across its machines, so the times that
+    // isolates and the Durable Objects compare (a handoff's pickup deadline) are already read from one clock.
     async close() {},
   }
 }

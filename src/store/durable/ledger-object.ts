@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { DurableObjectState, SqlStorage } from '@cloudflare/workers-types/index.js'
 import type { OutboxWorker } from '../../notify/outbox-worker.js'
-import type { Handoff, NewReport, OutboxItem, OutboxStore, ReportQuery, ReportStore, RosterEntry, StaffAccount, StaffChange, StatusChange, UnansweredEntry } from '../types.js'
+import type { AuditEntry, Handoff, NewReport, OutboxItem, OutboxStore, ReportQuery, ReportStore, RosterEntry, StaffAccount, StaffChange, StatusChange, UnansweredEntry } from '../types.js'
 import type { LedgerApi } from './api.js'
 import {
   dueOutboxItems,
@@ -152,8 +152,8 @@ export class LedgerObject extends DurableObject<unknown> implements LedgerApi {
     return JSON.stringify(filedReports(this.sql, JSON.parse(query) as ReportQuery))
   }
 
-  async changeStatus(id: string, change: string, expectUpdatedAt?: number): Promise<string> {
-    return JSON.stringify(changeReportStatus(this.sql, id, JSON.parse(change) as StatusChange, expectUpdatedAt))
+  async changeStatus(id: string, change: string, expectUpdatedAt?: number, audit?: string): Promise<string> {
+    return JSON.stringify(changeReportStatus(this.sql, id, JSON.parse(change) as StatusChange, expectUpdatedAt, audit ? (JSON.parse(audit) as AuditEntry) : undefined))
   }
 
   async outboxAdd(item: string): Promise<void> {
@@ -241,8 +241,11 @@ export class LedgerObject extends DurableObject<unknown> implements LedgerApi {
     return h && JSON.stringify(h)
   }
 
-  async handoffReplace(next: string, keepClosed: number): Promise<boolean> {
-    return replaceHandoff(this.sql, JSON.parse(next) as Handoff, keepClosed)
+  async handoffReplace(next: string, keepClosed: number, audit?: string): Promise<boolean> {
+    // Synchronous SQL in one method: the replace and its audit entry land together or not at all.
+    const written = replaceHandoff(this.sql, JSON.parse(next) as Handoff, keepClosed)
+    if (written && audit) appendAudit(this.sql, JSON.parse(audit) as AuditEntry)
+    return written
   }
 
   async handoffsOpen(): Promise<string> {

@@ -5,6 +5,7 @@ import {
   assertDay,
   parseReportNumber,
   reportNoticeItem,
+  type AuditEntry,
   type ChangeStatusResult,
   type CreatedReport,
   type LossReport,
@@ -13,6 +14,7 @@ import {
   type StatusChange,
 } from '../types.js'
 import { escapeKey } from './keys.js'
+import { appendAudit } from './ledger-staff.js'
 import { putOutboxItem } from './ledger-outbox.js'
 
 /** Reports and the day sequences, as SQL over the ledger object's storage. Every function is synchronous: atomic in the object. */
@@ -99,11 +101,12 @@ export function filedReports(sql: SqlStorage, { from, to, district }: ReportQuer
 }
 
 /** A status change in one synchronous step: concurrent changes all land, a stale copy changes nothing. */
-export function changeReportStatus(sql: SqlStorage, id: string, change: StatusChange, expectUpdatedAt?: number): ChangeStatusResult {
+export function changeReportStatus(sql: SqlStorage, id: string, change: StatusChange, expectUpdatedAt?: number, audit?: AuditEntry): ChangeStatusResult {
   const before = getReport(sql, id)
   if (!before) return { kind: 'not_found' }
   if (expectUpdatedAt !== undefined && before.updatedAt !== expectUpdatedAt) return { kind: 'stale', report: before }
   const report = applyStatusChange(structuredClone(before), change)
   putReport(sql, report)
+  if (audit) appendAudit(sql, audit)
   return { kind: 'changed', before, report }
 }
