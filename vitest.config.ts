@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config'
 const ALSO_ON_WORKERD = [
   'alternatives', 'claim-form', 'claim', 'conversation', 'coverage-english', 'coverage-followups', 'coverage',
   'eligibility-vague', 'eligibility', 'engine-store-down', 'engine', 'exactly-once', 'http-chat', 'loss-advice',
-  'outside-shenzhen', 'payout-groups', 'payout', 'policy-qa-english', 'policy-qa-gaps', 'policy-qa', 'rag-retrieval',
+  'outside-shenzhen', 'payout-groups', 'payout', 'policy-qa-english', 'policy-qa-gaps', 'policy-qa', 'verdict-safety', 'rag-retrieval',
   'robustness', 'worst-input', 'worker-golden', 'wechat/split', 'wechat/steps', 'wechat/xml',
 ].map((name) => `test/${name}.test.ts`)
 

@@ -1,15 +1,22 @@
 import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
-import { loadGolden, percentile, runGolden, summarize, type GoldenResult } from '../eval/golden.js'
+import { existsSync } from 'node:fs'
+import { loadGolden, percentile, runGolden, splitOf, summarize, type GoldenResult } from '../eval/golden.js'
+import { runMetamorphic } from '../eval/metamorphic.js'
 import { createMemoryStore } from '../store/memory-store.js'
 
 /**
- * npm run eval: accuracy of the bot on the golden set, by category, and every failure.
+ * npm run eval: accuracy of the bot on the golden set, by category and by part (tuning / held out), the failures of
+ * the tuning part, the blind fresh set, and the metamorphic rates (the same verdict in other wordings).
+ * npm run eval -- --all: the held-out and fresh failures listed too.
  * npm run eval -- --model: the same golden set through the configured model too, side by side with the embedded
  * mode (accuracy, guard rejections, fallbacks, p50/p95 latency). Without OPENAI_API_KEY it says why and exits 0.
  */
 const args = process.argv.slice(2)
 const withModel = args.includes('--model')
+// --all: also list the failures of the held-out part and of the fresh set (for judging a release, not for tuning).
+const showHoldout = args.includes('--all')
+const FRESH = 'test/golden-fresh'
 const dir = args.find((a) => !a.startsWith('--')) ?? 'test/golden'
 const env = { ...process.env, LOG_LEVEL: 'silent', REDIS_URL: '' }
 
@@ -43,8 +50,30 @@ if (!withModel) {
   for (const [cat, c] of [...byCategory].sort()) row(cat, c)
   console.log('\nacross categories')
   for (const [kind, c] of [...byKind].sort()) row(kind, c)
+  const part = (p: 'tune' | 'holdout') => {
+    const rs = results.filter((r) => splitOf(r.item) === p)
+    return { ok: rs.filter((r) => r.ok).length, total: rs.length }
+  }
+  console.log('\nparts of the golden set (fixed split)')
+  row('tune', part('tune'))
+  row('holdout (untuned)', part('holdout'))
   console.log(`\noverall: ${results.filter((r) => r.ok).length}/${results.length} = ${(100 * accuracy).toFixed(1)}%`)
-  failuresOf(results)
+  // Failures of the tuning part only: the held-out part's are counted, not shown (read them only to judge a release).
+  failuresOf(showHoldout ? results : results.filter((r) => splitOf(r.item) === 'tune'))
+
+  // Written blind (no one tuned on it): its own line, never merged with the rest.
+  if (existsSync(FRESH)) {
+    const fresh = await runGolden(embedded, loadGolden(FRESH), 'fresh')
+    const f = { ok: fresh.filter((r) => r.ok).length, total: fresh.length }
+    console.log(`\nfresh set (${FRESH}, written blind): ${f.ok}/${f.total} = ${pct(f)}`)
+    if (showHoldout) failuresOf(fresh)
+  }
+
+  // The same verdicts asked in other words: the rate per kind of rewording.
+  const meta = await runMetamorphic(embedded)
+  console.log('\nmetamorphic: the verdict must not change when the wording does')
+  for (const [name, c] of meta.rates) row(name, c)
+  for (const f of meta.failures) console.log(`- [${f.transform}] ${f.base}: ${f.asked}\n  want ${f.expect}; answer: ${f.answer.split('\n')[0]?.slice(0, 80)}`)
 } else {
   const config = loadConfig(env)
   const modelBot = await buildNodeBot(config, fresh())

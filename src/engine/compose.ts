@@ -5,6 +5,14 @@ import { text } from './types.js'
 export const ELLIPTICAL =
   /^(那|那么|如果|要是|假如|假设|若|换成|换做|还有|另外|那要是|what about|how about|and if|what if|if |and |also )|呢[\s?？!！。.~]*$/
 
+/**
+ * "不对，是600万美元", "搞错了，我们其实在光明", "sorry, actually 7.5M": a correction of what the last answer was built
+ * on. It leans on the last answer like an elliptical question: that topic answers again with the corrected fact
+ * (the facts observer has already written it over the old one).
+ */
+export const CORRECTION =
+  /^(?:[嗯啊哦噢呃]\s*[,，]?\s*)?(?:不对不对|不对|不是的?|错了|说错了?|讲错了?|搞错了?|弄错了?|看错了?|写错了?|打错了?|记错了?|更正一?下?|纠正一?下?|改一下|其实|准确地?说|唔系|唔好意思|(?<![a-z])(?:sorry|actually|correction|i mean|no wait|wait)(?![a-z]))/
+
 export interface Clause {
   text: string
   /** Ended with a question mark. */
@@ -21,6 +29,18 @@ export function clauses(message: string): Clause[] {
   return [...text.matchAll(/([^？?！!。；;\n]+)([？?！!。；;\n]*)/g)]
     .map((m) => ({ text: m[1]!.trim(), asked: /[？?]/.test(m[2]!) }))
     .filter((c) => /[\p{L}\p{N}]/u.test(c.text))
+}
+
+/*
+ * A clause that only greets, checks someone is there, thanks or softens ("亲，在吗", "你好", "请问一下哈", "谢谢",
+ * an emoji): a dialogue act, not a question to answer. Before a real question it is dropped, so "在吗？" is not
+ * answered "没有找到确切答案" ahead of the answer the user wanted.
+ */
+const PHATIC = /^(?:亲爱的|亲|您好|你好|哈喽|嗨|(?<![a-z])(?:hi|hello|hey)(?![a-z])|在吗|在不在|有人吗|有人在吗|请问(?:一下)?|想问(?:一下)?|问一下|麻烦(?:一下|问一下|您)?|打扰(?:一下|了)?|谢谢|多谢|感谢|辛苦了?|老师|客服|小助手|哈|呢|啊|呀|嗯|哦|噢|呵呵|哈哈|[,，~～\s.。!！]|\p{Extended_Pictographic})+$/iu
+
+/** Whether a clause is only a greeting, a check-in, thanks or politeness. */
+export function isPhatic(clause: string): boolean {
+  return PHATIC.test(clause.trim())
 }
 
 const SOURCE = /^(来源：|Source: )/

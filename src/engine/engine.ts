@@ -5,7 +5,7 @@ import { maskPersonalData } from '../text/mask.js'
 import { detectLang } from '../text/lang.js'
 import { standardWording } from '../text/colloquial.js'
 import { normalize } from '../text/normalize.js'
-import { ELLIPTICAL, clauses, mergeAnswers } from './compose.js'
+import { CORRECTION, ELLIPTICAL, clauses, isPhatic, mergeAnswers } from './compose.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
@@ -123,7 +123,9 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     // "那南山呢" leans on the last answer; so may a very short message ("电话多少"), but only if that skill claims it.
     const elliptical = !!last && ctx.norm.length <= 30 && ELLIPTICAL.test(ctx.norm)
     const short = !!last && ctx.norm.length <= 6
-    if ((elliptical || short) && last.followUp?.(ctx)) return last
+    // "不对，是600万美元": the same question again with the corrected fact, if the last topic takes that fact.
+    const correcting = !!last && ctx.norm.length <= 40 && CORRECTION.test(ctx.norm)
+    if ((elliptical || short || correcting) && last.followUp?.(ctx)) return last
     return skills.find((s) => s.detect(ctx)) ?? (elliptical ? last : otherwise)
   }
 
@@ -141,7 +143,8 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
    * its own clauses (plus the statements, which carry the facts), and the answers are merged into one reply.
    */
   function split(ctx: TurnContext): Array<{ skill: Skill; ctx: TurnContext }> | undefined {
-    const found = clauses(ctx.text)
+    // Greetings and politeness around the question are not parts to answer.
+    const found = clauses(ctx.text).filter((c) => !isPhatic(c.text))
     if (found.length < 2 || found.length > MAX_PARTS) return undefined
     if (skills.some((s) => s.exclusive && s.detect(ctx))) return undefined
     const tagged = found.map(({ text: clause, asked }) => {

@@ -1,6 +1,6 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type Reply } from '../engine/types.js'
-import { ELLIPTICAL } from '../engine/compose.js'
+import { CORRECTION, ELLIPTICAL } from '../engine/compose.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { assessCoverage } from '../policy/coverage.js'
 import { assessmentLines, managerLines, rememberedLine, reportLine, riskName, risksOf } from './coverage-text.js'
@@ -74,7 +74,7 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
 
   /** An elliptical or coverage question that adds coverage facts, and asks nothing another skill answers. */
   function isFollowUp(ctx: TurnContext, own: MessageFacts): boolean {
-    return own.found && !OTHER_ASK.test(ctx.norm) && (ELLIPTICAL.test(ctx.norm) || ASKS.test(ctx.norm) || ctx.norm.length <= 12)
+    return own.found && !OTHER_ASK.test(ctx.norm) && (ELLIPTICAL.test(ctx.norm) || CORRECTION.test(ctx.norm) || ASKS.test(ctx.norm) || ctx.norm.length <= 12)
   }
 
   return {

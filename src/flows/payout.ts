@@ -2,7 +2,7 @@ import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type LossGroup, type Reply } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { formatUsdWan, parseAllMoney, type Currency } from '../policy/amount.js'
-import { continuesLastParty, figureOf, readLosses, updateLosses, type Grouping } from '../policy/losses.js'
+import { continuesLastParty, figureOf, readLosses, updateLosses, type Grouping, type LossAmount } from '../policy/losses.js'
 import { estimateGroup, estimatePayout, isExact, type GroupEstimate, type Range } from '../policy/payout.js'
 import type { Lang } from '../text/lang.js'
 import { describeFigure, formatMoneyIn, formatNumber, formatRangeIn, formatSumIn } from './shared.js'
@@ -91,7 +91,13 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
     const money = (r: Range) => formatRangeIn(lang, r, cur)
     const exact = figures.every((f) => !f.approx)
     let loss: string
-    if (figures.length === 1) loss = describeFigure(lang, figures[0]!)
+    const paidBack = g.amounts.length === 1 ? (g.amounts[0] as LossAmount) : undefined
+    // Part paid back: say how it was read ("120,000 − 已还60,000 = 60,000美元"), so a misreading can be corrected.
+    if (paidBack?.owed !== undefined && paidBack.repaid !== undefined) {
+      loss = zh
+        ? `${formatNumber(paidBack.owed)} − 已还${formatNumber(paidBack.repaid)} = ${describeFigure(lang, figures[0]!)}`
+        : `${formatNumber(paidBack.owed)} − ${formatNumber(paidBack.repaid)} repaid = ${describeFigure(lang, figures[0]!)}`
+    } else if (figures.length === 1) loss = describeFigure(lang, figures[0]!)
     else if (e.currency && exact) loss = `${g.amounts.map((a) => formatNumber(a.value)).join('+')} = ${money(e.loss)}`
     else if (e.currency) loss = `${figures.map((f) => (f.approx ? formatRangeIn(lang, { ...f.approx }, cur) : formatNumber(f.value))).join(' + ')} = ${money(e.loss)}`
     else loss = figures.map((f) => describeFigure(lang, f)).join(' + ')

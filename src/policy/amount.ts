@@ -1,4 +1,5 @@
 import { memoize } from '../text/memo.js'
+import { simplifiedInPlace } from '../text/normalize.js'
 import { parseNumeral } from './numeral.js'
 
 export type Currency = 'USD' | 'CNY' | 'HKD' | 'EUR' | 'OTHER' | 'UNKNOWN'
@@ -35,7 +36,8 @@ const CHAR_MAP: Record<string, string> = {
 /** Half-width, lower-case, simplified — char by char, so every index still points at the same char of the input. */
 export function prepare(text: string): string {
   let out = ''
-  for (const ch of text) {
+  // The same traditional → simplified conversion as everywhere else ("超過" is "超过"), then the amount-specific map.
+  for (const ch of simplifiedInPlace(text)) {
     const mapped = CHAR_MAP[ch]
     if (mapped !== undefined) {
       out += mapped
@@ -71,11 +73,12 @@ const SUFFIXES: Array<[RegExp, Known]> = (
   [
     ['日元|日币|英镑|澳元|澳币|加元|加币|新加坡元|新币|韩元|卢布|泰铢|新台币|台币|法郎|卢比', 'OTHER'],
     [['jpy', 'gbp', 'aud', 'cad', 'sgd', 'krw', 'rub', 'chf'].map(ascii).join('|'), 'OTHER'],
-    ['美元|美金|美圆|美刀|刀', 'USD'],
+    // "一块美金" is one dollar: 块 counts the currency named after it, and is yuan only on its own.
+    ['(?:块\\s*)?(?:美元|美金|美圆|美刀)|刀', 'USD'],
     [['u.s. dollars', 'us dollars', 'usd', 'dollars', 'dollar', 'bucks'].map(ascii).join('|'), 'USD'],
-    ['港币|港元|港纸', 'HKD'],
+    ['(?:块\\s*)?(?:港币|港元|港纸)', 'HKD'],
     [['hong kong dollars', 'hk dollars', 'hkd'].map(ascii).join('|'), 'HKD'],
-    ['欧元|€', 'EUR'],
+    ['(?:块\\s*)?欧元|€', 'EUR'],
     [['euros', 'euro', 'eur'].map(ascii).join('|'), 'EUR'],
     // "2020元旦" and "元月" are dates, not yuan.
     ['人民币|元(?![旦月宵])|块钱|块', 'CNY'],
@@ -102,8 +105,9 @@ const FUZZY_TAIL = /(?:多|余(?!额)|几|来(?!说|讲|看|的|自|着|了))([�
 // Words that make a figure approximate: about (±APPROX_BAND), nearly (just under), under / over (one-sided).
 const ABOUT_BEFORE = /(?:大概|大约|约莫|约合|约为|(?<![合预签节契制公条])约|差不多|估计|大致|大体|≈|(?<![a-z])(?:around|(?<!what |how )about|approximately|approx\.?|roughly|circa|some))\s*(?:(?:是|为|有|在|就是|能有|欠了?|拖欠了?|出口了?|一共|总共|共)\s*(?:我们|我司|我方|了)?\s*)?$/
 const NEARLY_BEFORE = /(?:将近|接近|(?<![最附邻亲])近|差一点|(?<![a-z])(?:nearly|almost|close to|just under))\s*(?:是|为|有|到)?\s*$/
-const UNDER_BEFORE = /(?:不到|不足|少于|低于|不超过|没超过|没有超过|没到|未超过|(?<![a-z])(?:under|less than|below|not more than|no more than|up to|at most))\s*(?:是|为|有)?\s*$/
-const OVER_BEFORE = /(?:超过|多于|高于|大于|超出|(?<![a-z])(?:over|more than|above))\s*(?:是|为|有)?\s*$/
+const UNDER_BEFORE = /(?:不到|不足|少于|低于|不超过|没超过|没有超过|没到|未超过|(?<![a-z])(?:under|less than|below|not more than|no more than|up to|at most))\s*(?:[了过]\s*)?(?:是|为|有)?\s*$/
+// An aspect particle may stand between the word and the figure: "超过了800万", "超出过", "低于了".
+const OVER_BEFORE = /(?:超过|多于|高于|大于|超出|(?<![a-z])(?:over|more than|above))\s*(?:[了过]\s*)?(?:是|为|有)?\s*$/
 const AT_LEAST_BEFORE = /(?:至少|不少于|不低于|起码|(?<![a-z])(?:at least|no less than))\s*(?:是|为|有)?\s*$/
 const ABOUT_AFTER = /^\s*(?:左右|上下|前后|or so|-?ish)/
 // A plus sign before another figure is a sum ("6万+7万"), not "or more".

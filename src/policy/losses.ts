@@ -12,6 +12,9 @@ export interface LossAmount extends RememberedMoney {
   high?: number
   /** "超过30万": more than low. */
   lowExclusive?: boolean
+  /** Part was paid back: what was owed and what came back (value is what is still unpaid). */
+  owed?: number
+  repaid?: number
 }
 
 /** How a message's amounts were put into groups, so the answer can say what it assumed. */
@@ -40,6 +43,8 @@ const LOSS_WORDS =
 const EXPORT_WORDS = /出口额|出口金额|出口总额|出口了|年出口|出口量|外贸额|营业额|销售额|营收|(?<![a-z])(?:exports?|exported|turnover|revenue|sales)(?![a-z])/
 // An amount right after these is a limit or a payout, not a loss ("限额15万美元", "最后赔了15万美元").
 const NOT_LOSS_BEFORE = /(?:限额|上限|封顶|最多(?:赔|能赔|可赔)?|最高|赔了|赔偿了|获赔|赔款|赔付了|拿到了?|获得了?|(?<![a-z])(?:limit|cap|maximum|max|up to|paid out|got|received))\s*(?:是|为|of|is)?\s*$/
+// An amount right after these was paid back ("后来还了6万", "已付3万", "paid back 20k"): it comes off the loss.
+const REPAID_BEFORE = /(?:(?<![没未不拖欠])还了|已还|已经还了?|归还了?|偿还了?|(?<![没未不拒欠应待])付了|已付|已经付了?|支付了|回款了?|收回了?|(?<![a-z])(?:paid back|repaid|has paid|have paid|paid us))\s*(?:我们|我司)?\s*$/
 const NOT_LOSS_AFTER = /^\s*(?:的赔偿|的赔款|赔款|的限额|的上限|封顶|(?<![a-z])(?:limit|cap)(?![a-z]))/
 const CLAUSE_END = /[，。；;！!？?\n]|,(?!\d{3})/g
 const ADDITIVE = /^(?:那|那么|对了|哦|噢|嗯|另外|and|also|oh)?[\s,，]*(?:还有|另外还有|另外|另|又有?|再加上?|加上|此外|也有|and also|also|plus|another|one more)/
@@ -80,8 +85,8 @@ function lastBelow(xs: number[], v: number): number {
 /** Longest text NOT_LOSS_BEFORE can match ("paid out of  "), with room for spaces: the look-back is bounded. */
 const NOT_LOSS_LOOKBACK = 32
 
-/** Amounts in the message that are losses (not the firm's exports, not a limit or a payout). */
-function lossAmounts(f: string, spans: MoneySpan[]): MoneySpan[] {
+/** Amounts in the message that are losses (not the firm's exports, not a limit or a payout); `repaid` ones were paid back. */
+function lossAmounts(f: string, spans: MoneySpan[]): Array<MoneySpan & { repaid?: boolean }> {
   const ends = clauseEnds(f)
   // Several amounts in one clause: the clause's words are read once.
   const exportClause = new Map<number, boolean>()
@@ -97,7 +102,21 @@ function lossAmounts(f: string, spans: MoneySpan[]): MoneySpan[] {
     const lead = f.slice(Math.max(from, a.start - NOT_LOSS_LOOKBACK), a.start)
     if (NOT_LOSS_BEFORE.test(lead) || NOT_LOSS_AFTER.test(f.slice(a.end, to))) return false
     return true
-  })
+  }).map((a) => (REPAID_BEFORE.test(f.slice(Math.max(0, a.start - NOT_LOSS_LOOKBACK), a.start)) ? { ...a, repaid: true } : a))
+}
+
+/**
+ * A sum paid back comes off the amount owed before it (same currency, and less than it): "总共欠12万，后来还了6万"
+ * is a loss of 6万. The amount keeps what was owed and repaid, so the answer can say how it read them. False when
+ * there is nothing it can come off: the caller then ignores it rather than count it as another loss.
+ */
+function applyRepaid(owed: LossAmount | undefined, repaid: LossAmount): boolean {
+  if (!owed || owed.approx || repaid.approx || repaid.value >= owed.value) return false
+  if (owed.currency !== repaid.currency && owed.currency !== 'UNKNOWN' && repaid.currency !== 'UNKNOWN') return false
+  owed.owed ??= owed.value
+  owed.repaid = (owed.repaid ?? 0) + repaid.value
+  owed.value = Math.round((owed.value - repaid.value) * 100) / 100
+  return true
 }
 
 /** What to remember of a parsed amount: value, currency and, when approximate, its finite range. */
@@ -178,6 +197,11 @@ export function readLosses(message: string, { answering = false }: { answering?:
   for (const e of events) {
     if ('a' in e && e.a) {
       const amount = rememberAmount(e.a)
+      if (e.a.repaid) {
+        // Off the last amount of the party talked about, or the last loose one; never a loss of its own.
+        applyRepaid((current ?? drafts.at(-1))?.amounts.at(-1) ?? loose.at(-1), amount)
+        continue
+      }
       if (split) drafts.push({ party: split, generic: true, amounts: [amount] })
       else if (current) current.amounts.push(amount)
       else loose.push(amount)
