@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { respectively } from '../src/engine/compose.js'
 import { chat, testBot } from './helpers/bot.js'
 
 // Verdicts that flipped after a tiny change of wording (issue 20): each now read as meant, and the answer says what
@@ -52,5 +53,22 @@ describe('a correction answers the same question again with the corrected fact',
       expect(a, fix).toContain(want)
       if (not) expect(a, fix).not.toContain(not)
     }
+  })
+})
+
+describe('"X和Y分别…" asks two questions, and both are answered', () => {
+  it('splits the clause, giving a head noun said once to both', () => {
+    expect(respectively({ text: '理赔电话和政策咨询电话分别是多少', asked: true }).map((c) => c.text)).toEqual(['理赔电话是多少', '政策咨询电话是多少'])
+    expect(respectively({ text: '光明和宝安的客户经理分别是谁', asked: true }).map((c) => c.text)).toEqual(['光明的客户经理是谁', '宝安的客户经理是谁'])
+    expect(respectively({ text: '赔付比例是多少', asked: true })).toEqual([{ text: '赔付比例是多少', asked: true }])
+  })
+
+  it('gives both phones and both managers', async () => {
+    const phones = await chat(testBot()).say('理赔电话和政策咨询电话分别是多少？')
+    expect(phones).toContain('88325700')
+    expect(phones).toContain('88325713')
+    const managers = await chat(testBot()).say('光明和宝安的客户经理分别是谁')
+    expect(managers).toContain('林石洁')
+    expect(managers).toContain('吕宇翔')
   })
 })

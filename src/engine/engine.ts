@@ -5,7 +5,7 @@ import { maskPersonalData } from '../text/mask.js'
 import { detectLang } from '../text/lang.js'
 import { standardWording } from '../text/colloquial.js'
 import { normalize } from '../text/normalize.js'
-import { CORRECTION, ELLIPTICAL, clauses, isPhatic, mergeAnswers } from './compose.js'
+import { CORRECTION, ELLIPTICAL, clauses, isPhatic, mergeAnswers, respectively } from './compose.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
@@ -144,19 +144,22 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
    */
   function split(ctx: TurnContext): Array<{ skill: Skill; ctx: TurnContext }> | undefined {
     // Greetings and politeness around the question are not parts to answer.
-    const found = clauses(ctx.text).filter((c) => !isPhatic(c.text))
+    const found = clauses(ctx.text)
+      .filter((c) => !isPhatic(c.text))
+      .flatMap(respectively)
     if (found.length < 2 || found.length > MAX_PARTS) return undefined
     if (skills.some((s) => s.exclusive && s.detect(ctx))) return undefined
-    const tagged = found.map(({ text: clause, asked }) => {
+    const tagged = found.map(({ text: clause, asked, separate }) => {
       const c = narrow(ctx, clause)
       const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (asked || looksLikeQuestion(c.norm) ? otherwise : undefined)
-      return { clause, skill }
+      return { clause, skill, separate }
     })
     // A skill answers all its clauses at once; each policy question is retrieved on its own.
     const groups = new Map<string, { skill: Skill; clauses: string[] }>()
-    tagged.forEach(({ clause, skill }, i) => {
+    tagged.forEach(({ clause, skill, separate }, i) => {
       if (!skill) return
-      const key = skill === otherwise ? `${skill.key}#${i}` : skill.key
+      // Each policy question, and each question of "X和Y分别…", is answered on its own.
+      const key = skill === otherwise || separate ? `${skill.key}#${i}` : skill.key
       const group = groups.get(key) ?? { skill, clauses: [] }
       group.clauses.push(clause)
       groups.set(key, group)
