@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../src/store/memory-store.js'
 import { StoreUnavailableError, type Store } from '../src/store/types.js'
-import { consoleSetup, pageText, sampleReport, signedIn } from './helpers/console.js'
+import { consoleSetup, formId, pageText, sampleReport, signedIn } from './helpers/console.js'
 import { handoffIdIn, handoffSetup } from './helpers/handoff.js'
-
-/** The one-time id of the form that posts to `action` on this page. */
-function formId(html: string, action: string): string {
-  const form = new RegExp(`<form[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[^>]*>([\\s\\S]*?)</form>`).exec(html)?.[1] ?? ''
-  const id = /name="_form" value="([^"]+)"/.exec(form)?.[1]
-  if (!id) throw new Error(`no form id for ${action}`)
-  return id
-}
 
 /** A memory store whose handoff writes are stored and then reported as failed: a Redis write that timed out but landed. */
 function storeThatTimesOutAfterWriting(): Store & { failNext: () => void } {

@@ -4,7 +4,7 @@ import { createRedisClient } from '../src/store/redis-client.js'
 import { createRedisStore } from '../src/store/redis-store.js'
 import type { Store } from '../src/store/types.js'
 import { silentLogger } from './helpers/bot.js'
-import { pageText, sampleReport, signedIn } from './helpers/console.js'
+import { formId, pageText, sampleReport, signedIn } from './helpers/console.js'
 import { handoffIdIn, handoffSetup } from './helpers/handoff.js'
 import { privateRedis } from './helpers/redis-server.js'
 import { freePort } from './helpers/server.js'
@@ -12,12 +12,6 @@ import { freePort } from './helpers/server.js'
 // A Redis failover as the console sees it: writes paused for 3 s (CLIENT PAUSE … WRITE). The console's write times
 // out after 1.5 s, and Redis carries it out when the pause ends. The agent must not be told a flat failure, the
 // stored action must be audited, and a retry of the same form must not do it twice.
-
-/** The one-time id of the form that posts to `action` on this page. */
-function formId(html: string, action: string): string {
-  const form = new RegExp(`<form[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[^>]*>([\\s\\S]*?)</form>`).exec(html)?.[1] ?? ''
-  return /name="_form" value="([^"]+)"/.exec(form)![1]!
-}
 
 describe('console writes while Redis pauses writes (a failover)', () => {
   let server: ReturnType<typeof privateRedis>

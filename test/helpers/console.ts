@@ -161,3 +161,11 @@ export function pageText(html: string): string {
     .replace(/&(quot|#39|lt|gt|nbsp|amp);/g, (e) => entities[e]!)
     .replace(/\s+/g, ' ')
 }
+
+/** The one-time id (`_form`) of the form on this page that posts to `action`. */
+export function formId(html: string, action: string): string {
+  const form = new RegExp(`<form[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[^>]*>([\\s\\S]*?)</form>`).exec(html)?.[1] ?? ''
+  const id = /name="_form" value="([^"]+)"/.exec(form)?.[1]
+  if (!id) throw new Error(`no form id for ${action}`)
+  return id
+}
