@@ -32,6 +32,7 @@ import { createAnalyzer, type Analyzer } from './rag/analyzer.js'
 import { createRetriever, type Retriever } from './rag/retriever.js'
 import type { Segmenter } from './rag/segmenter.js'
 import type { Store } from './store/types.js'
+import { createReader, type Reader } from './understand/reading.js'
 
 export interface BotDeps {
   knowledge: Knowledge
@@ -63,6 +64,8 @@ export interface Bot {
   model?: ModelMode
   /** The staff queue (转人工): the console and the background sweep use it. */
   handoff: HandoffDesk
+  /** The understanding stage (every message read once). */
+  reader: Reader
 }
 
 /** Wire the engine: knowledge → analyzer → retriever → skills (in routing order) → engine. */
@@ -72,6 +75,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   const resolver = createPlaceResolver(knowledge.streets, knowledge.managers.groups.flatMap((g) => g.districts))
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
+  // The understanding stage: every message is read once into its act, clauses and typed facts.
+  const reader = createReader({ wording: knowledge.wording, places, knowledge })
   const modelMode = model?.({ knowledge, kv: store.kv, logger, now, places })
   const unanswered = createUnansweredRecorder({ log: store.unanswered, kv: store.kv, logger, now })
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer, unanswered })
@@ -117,8 +122,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.
   const observe = createFactsObserver({ knowledge, places })
   const after = createHandoffTurnHook({ desk, texts, cache: turnCache, logger, pickupMinutes })
-  const core = createEngine({ store, skills, otherwise: qa, logger, now, observe, after })
+  const core = createEngine({ store, skills, otherwise: qa, logger, reader, now, observe, after })
   // Model mode frames each turn: one deadline for all its model calls, and the conversation for the next turn.
   const engine = modelMode ? modelMode.wrap(core) : core
-  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa], model: modelMode, handoff: desk }
+  return { engine, knowledge, analyzer, retriever, places, store, skills: [...skills, qa], model: modelMode, handoff: desk, reader }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { clauses, mergeAnswers } from '../src/engine/compose.js'
+import { mergeAnswers } from '../src/engine/compose.js'
+import { splitClauses as clauses } from '../src/understand/clauses.js'
 import { text } from '../src/engine/types.js'
 import { chat, testBot } from './helpers/bot.js'
 

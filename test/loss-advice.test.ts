@@ -6,6 +6,7 @@ import { createFactsObserver } from '../src/flows/facts.js'
 import { createLossAdviceSkill } from '../src/flows/loss-advice.js'
 import { createPlaceResolver } from '../src/policy/places.js'
 import { createMemoryStore } from '../src/store/memory-store.js'
+import { createReader } from '../src/understand/reading.js'
 import { chat, realKnowledge, silentLogger, testBot } from './helpers/bot.js'
 
 const { knowledge } = realKnowledge()
@@ -19,6 +20,7 @@ function adviceBot() {
     skills: [createLossAdviceSkill({ knowledge }), createCoverageSkill({ knowledge, reportHint: '请第一时间报案：回复“报损”。' })],
     otherwise: { key: 'qa', detect: () => false, handle: () => [text('QA')] },
     logger: silentLogger,
+    reader: createReader({ wording: knowledge.wording, places, knowledge }),
     observe: createFactsObserver({ knowledge, places }),
   })
   return { engine }

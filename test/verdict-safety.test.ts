@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { respectively } from '../src/engine/compose.js'
+import { respectively } from '../src/understand/clauses.js'
 import { chat, testBot } from './helpers/bot.js'
 
 // Verdicts that flipped after a tiny change of wording (issue 20): each now read as meant, and the answer says what

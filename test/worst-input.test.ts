@@ -17,7 +17,7 @@ const inputs = worstCaseInputs(MAX)
 const bot = testBot()
 
 function context(text: string, session: Session = newSession('api:worst', Date.now())): TurnContext {
-  return { message: { channel: 'api', userId: 'worst', text }, text: text.trim(), norm: standardWording(normalize(text)), session, now: Date.now(), lang: detectLang(text) }
+  return { message: { channel: 'api', userId: 'worst', text }, text: text.trim(), norm: standardWording(normalize(text)), reading: bot.reader.read(text, Date.now()), session, now: Date.now(), lang: detectLang(text) }
 }
 
 function expectAnswer(replies: Array<{ text: string }>, input: string): void {

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
 import type { TurnContext } from '../engine/skill.js'
 import { newSession } from '../engine/types.js'
+import type { Reader } from '../understand/reading.js'
 import { worstCaseInputs } from '../eval/worst-inputs.js'
 import { extractFacts } from '../flows/claim/extract.js'
 import { FIELDS } from '../flows/claim/fields.js'
@@ -50,7 +51,7 @@ export async function worstInputTiming(): Promise<void> {
   for (const skill of bot.skills) {
     for (const input of inputs) {
       const ms = await time(async () => {
-        const ctx = context(fresh(input))
+        const ctx = context(bot.reader, fresh(input))
         if (skill.detect(ctx) || skill === qa) await skill.handle(ctx)
       })
       bySkill.set(skill.key, worse(bySkill.get(skill.key), ms, input))
@@ -99,8 +100,8 @@ export async function worstInputTiming(): Promise<void> {
   await bot.store.close()
 }
 
-function context(text: string): TurnContext {
-  return { message: { channel: 'cli', userId: 'bench', text }, text: text.trim(), norm: standardWording(normalize(text)), session: newSession('cli:bench', Date.now()), now: Date.now(), lang: detectLang(text) }
+function context(reader: Reader, text: string): TurnContext {
+  return { message: { channel: 'cli', userId: 'bench', text }, text: text.trim(), norm: standardWording(normalize(text)), reading: reader.read(text, Date.now()), session: newSession('cli:bench', Date.now()), now: Date.now(), lang: detectLang(text) }
 }
 
 /** A signed plain-mode text message, as WeChat would post it. */

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
-import { looksLikeQuestion } from '../flows/shared.js'
+import { wordingOf } from '../understand/acts.js'
 import type { ClaimSlots } from '../flows/claim/fields.js'
 import { checkCreditCode, creditCodeProblem, findCreditCode } from '../policy/credit-code.js'
 import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
@@ -61,6 +61,7 @@ export interface LookupDeps {
  * shown; roster and manager facts are for everyone.
  */
 export function createLookup({ store, engine, knowledge, places }: LookupDeps) {
+  const { acts } = wordingOf(knowledge.wording)
   const managersOf = (district: string): Manager[] =>
     knowledge.managers.groups.find((g) => g.districts.includes(district))?.managers.map((m) => ({ name: m.name, phones: [...m.phones] })) ?? []
 
@@ -158,7 +159,7 @@ export function createLookup({ store, engine, knowledge, places }: LookupDeps) {
     // Stop at a code that fails its check (a typo): searching names or asking the bot would only confuse.
     if (result.codeProblem) return result
 
-    const question = looksLikeQuestion(normalize(q))
+    const question = acts.asks(normalize(q))
     const place = placeOnly(q)
     if (place) {
       result.place = { ...place, managers: managersOf(place.district) }

@@ -3,9 +3,8 @@ import type { Store } from '../store/types.js'
 import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
 import { detectLang } from '../text/lang.js'
-import { standardWording } from '../text/colloquial.js'
-import { normalize } from '../text/normalize.js'
-import { CORRECTION, ELLIPTICAL, clauses, isPhatic, mergeAnswers, respectively } from './compose.js'
+import type { Reader } from '../understand/reading.js'
+import { mergeAnswers } from './compose.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
@@ -16,6 +15,8 @@ export interface EngineOptions {
   /** Handles whatever no skill claimed (policy Q&A). */
   otherwise: Skill
   logger: Logger
+  /** The understanding stage: each message (and each part of it) is read once, here. */
+  reader: Reader
   now?: () => number
   /** Run on every message before routing, to remember facts any later skill may use (the firm's district). */
   observe?: (ctx: TurnContext) => void
@@ -41,10 +42,9 @@ const STORE_WIPED = '抱歉，系统的记录刚出过故障，之前的对话�
 const TOPIC_TTL_MS = 30 * 60 * 1000
 /** More clauses than this are not split into separate questions (and cost nothing extra to route). */
 const MAX_PARTS = 6
-const looksLikeQuestion = (norm: string) => /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|有没有|是不是|要不要|多少|几|多[长久大]|how|what|which|who|when|where|can |could |is |are |do |does /.test(norm)
 
 /** The channel-agnostic core: load session → route → run skill → save session → replies. */
-export function createEngine({ store, skills, otherwise, logger, now = Date.now, observe, after }: EngineOptions): Engine {
+export function createEngine({ store, skills, otherwise, logger, reader, now = Date.now, observe, after }: EngineOptions): Engine {
   const byKey = new Map(skills.map((s) => [s.key, s]))
   /*
    * Which users' last turn on this instance ended inside a form (owner key → the form's skill). When the store is
@@ -121,10 +121,10 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     // A form (the loss report) continues through resume(); a question asked during it is a detour, not its follow-up.
     const last = recent?.reminder ? undefined : recent
     // "那南山呢" leans on the last answer; so may a very short message ("电话多少"), but only if that skill claims it.
-    const elliptical = !!last && ctx.norm.length <= 30 && ELLIPTICAL.test(ctx.norm)
+    const elliptical = !!last && ctx.norm.length <= 30 && ctx.reading.leaning
     const short = !!last && ctx.norm.length <= 6
     // "不对，是600万美元": the same question again with the corrected fact, if the last topic takes that fact.
-    const correcting = !!last && ctx.norm.length <= 40 && CORRECTION.test(ctx.norm)
+    const correcting = !!last && ctx.norm.length <= 40 && ctx.reading.correcting
     if ((elliptical || short || correcting) && last.followUp?.(ctx)) return last
     return skills.find((s) => s.detect(ctx)) ?? (elliptical ? last : otherwise)
   }
@@ -144,14 +144,12 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
    */
   function split(ctx: TurnContext): Array<{ skill: Skill; ctx: TurnContext }> | undefined {
     // Greetings and politeness around the question are not parts to answer.
-    const found = clauses(ctx.text)
-      .filter((c) => !isPhatic(c.text))
-      .flatMap(respectively)
+    const found = ctx.reading.clauses
     if (found.length < 2 || found.length > MAX_PARTS) return undefined
     if (skills.some((s) => s.exclusive && s.detect(ctx))) return undefined
     const tagged = found.map(({ text: clause, asked, separate }) => {
       const c = narrow(ctx, clause)
-      const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (asked || looksLikeQuestion(c.norm) ? otherwise : undefined)
+      const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (asked || c.reading.asks ? otherwise : undefined)
       return { clause, skill, separate }
     })
     // A skill answers all its clauses at once; each policy question is retrieved on its own.
@@ -194,7 +192,8 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
 
   /** The same turn, looking at one part of the message. */
   function narrow(ctx: TurnContext, part: string): TurnContext {
-    return { ...ctx, text: part, norm: standardWording(normalize(part)) }
+    const reading = reader.read(part, ctx.now)
+    return { ...ctx, text: reading.text, norm: reading.norm, reading }
   }
 
   function context(message: InboundMessage, session: Session, t: number): TurnContext {
@@ -202,7 +201,8 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     const worded = /[\p{L}]/u.test(message.text)
     const lang = worded ? detectLang(message.text) : (session.profile.lang ?? 'zh')
     if (worded) session.profile.lang = lang
-    return { message, text: message.text.trim(), norm: standardWording(normalize(message.text)), session, now: t, lang }
+    const reading = reader.read(message.text, t)
+    return { message, text: reading.text, norm: reading.norm, reading, session, now: t, lang }
   }
 
   /**
@@ -219,7 +219,7 @@ export function createEngine({ store, skills, otherwise, logger, now = Date.now,
     const formNote = form?.storeDown?.(ctx, true)
     // Their form answer ("德国", "确认") gets only the note; a question or a request a rule skill knows
     // ("南山区客户经理") is answered too, with the note after it.
-    const asks = looksLikeQuestion(ctx.norm) || skills.some((s) => s !== form && s.detect(ctx))
+    const asks = ctx.reading.asks || skills.some((s) => s !== form && s.detect(ctx))
     if (formNote && (!asks || form?.storeDownOnly)) return [text(formNote)]
     // A message that only makes sense inside a form ("确认"), from a user this instance does not know.
     const formOnly = formNote ? undefined : skills.map((s) => s.storeDown?.(ctx, false)).find((note) => note !== undefined)

@@ -1,4 +1,5 @@
 import type { Lang } from '../text/lang.js'
+import type { Reading } from '../understand/reading.js'
 import type { InboundMessage, Reply, Session } from './types.js'
 
 /** Everything a skill sees for one turn; it may change `session` and the engine saves it afterwards. */
@@ -6,8 +7,10 @@ export interface TurnContext {
   message: InboundMessage
   /** The message as typed, trimmed. */
   text: string
-  /** Normalized: half-width, simplified, lower-case. */
+  /** Normalized: half-width, simplified, lower-case, standard wording (the reading's `norm`). */
   norm: string
+  /** The message read once: dialogue act, clauses, typed facts. */
+  reading: Reading
   session: Session
   now: number
   /** The language to answer in: 'en' when the user wrote English. */

@@ -1,6 +1,5 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text, type Reply } from '../engine/types.js'
-import { CORRECTION, ELLIPTICAL } from '../engine/compose.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { assessCoverage } from '../policy/coverage.js'
 import { assessmentLines, managerLines, rememberedLine, reportLine, riskName, risksOf } from './coverage-text.js'
@@ -12,8 +11,6 @@ const ASKS =
 const HOW_MUCH = /赔多少|多少钱|能拿回多少|赔几成|几成|(?<![a-z])(how much|what percent)/
 // Questions another skill answers, even right after a coverage answer: "那能赔多少", "找谁", "我要报损".
 const OTHER_ASK = /赔多少|多少钱|几成|比例|限额|上限|封顶|出口额|参加|资格|名单|经理|找谁|电话|热线|号码|报损|报案|怎么办|(?<![a-z])(how much|percent|manager|phone|eligib|join|report)/
-const YES = /^(是|是的|对|对的|没错|嗯|是啊|是呀|yes|yep|correct|right|we did)[。.!！]*$/
-const NO = /^(不是|否|不对|没有|no|nope|not|we did not|we didn't)[。.!！]*$/
 const FLOW = 'coverage'
 const VERSION = 2
 
@@ -74,7 +71,7 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
 
   /** An elliptical or coverage question that adds coverage facts, and asks nothing another skill answers. */
   function isFollowUp(ctx: TurnContext, own: MessageFacts): boolean {
-    return own.found && !OTHER_ASK.test(ctx.norm) && (ELLIPTICAL.test(ctx.norm) || CORRECTION.test(ctx.norm) || ASKS.test(ctx.norm) || ctx.norm.length <= 12)
+    return own.found && !OTHER_ASK.test(ctx.norm) && (ctx.reading.leaning || ctx.reading.correcting || ASKS.test(ctx.norm) || ctx.norm.length <= 12)
   }
 
   return {
@@ -107,8 +104,8 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
       const fresh = ctx.now - flow.startedAt < FOLLOW_UP_MS
       // The answer to "还需要确认：销售合同是否由贵司…签订": a bare yes or no.
       if (fresh && flow.step === 'facts' && stored.ownName === undefined && !own.found) {
-        const t = ctx.norm.trim()
-        if (YES.test(t) || NO.test(t)) return judge(ctx, { ...own, ownName: YES.test(t), found: true }, stored)
+        const yes = ctx.reading.answer
+        if (yes !== undefined) return judge(ctx, { ...own, ownName: yes, found: true }, stored)
       }
       const answers = flow.step === 'facts' ? own.found && !OTHER_ASK.test(ctx.norm) : isFollowUp(ctx, own)
       if (fresh && answers) return judge(ctx, own, stored)

@@ -5,7 +5,7 @@ import { formatUsd, formatUsdWan, parseAllMoney, type MoneyAmount } from '../pol
 import { findMonths } from '../policy/dates.js'
 import { eligibilitySide, isEligible, rangeOf, usdRange, type Side } from '../policy/payout.js'
 import type { Lang } from '../text/lang.js'
-import { describeFigure, formatMoneyIn, formatNumber, looksLikeQuestion, managerAnswer, managerLineEn } from './shared.js'
+import { describeFigure, formatMoneyIn, formatNumber, managerAnswer, managerLineEn } from './shared.js'
 
 const FLOW = 'eligibility'
 const VERSION = 1
@@ -17,8 +17,6 @@ const EN_ASKS =
   /(?<![a-z])(?:eligib\w*|qualif\w*|can (?:we|i|my company|our company|my firm|our firm) (?:join|participate|take part|sign up|apply|enrol+|get (?:the|this|a) (?:policy|cover))|join the (?:scheme|programme|program|policy|plan)|take part in the|who can (?:join|apply|take part)|which (?:firms|companies|exporters) (?:can|qualify))(?![a-z])/
 const EN_EXPORTS = /(?<![a-z])(?:exports?|exported|export (?:volume|sales|value)|turnover)(?![a-z])/
 const EN_PAYOUT = /(?<![a-z])(?:owes?|owed|unpaid|loss(?:es)?|claim\w*|payout|compensat\w*|indemnit\w*|covered|cover|bankrupt\w*|default\w*|refus\w*|risks?)(?![a-z])/
-const YES = /^(是|是的|对|对的|嗯|没错|yes|y|ok|好|yep|yeah|correct|right|that'?s right|是2020年?的?)[。.!！]?$/
-const NO = /^(不是|不对|否|no|n|不|nope|not really)[。.!！]?$/
 // "那如果是900万呢", "what about 7.5M?", "要是820万呢": a new figure for the same question.
 const WHAT_IF = /如果|假如|要是|假设|换成|那|呢|(?<![a-z])(?:what about|what if|how about|and if|if it|if we|suppose)(?![a-z])/
 const EN_YEAR = /(?<![\d,.])((?:19|20)\d{2})(?![\d,.]|\s*(?:万|亿|k|m|mn|million|billion|年))/g
@@ -251,13 +249,15 @@ ${citation(knowledge, c.singleWindowUrl.source)}`)]
       }
       if (amount) return fromAmount(ctx, amount)
       if (flow.step === 'confirm-year') {
-        if (YES.test(ctx.norm)) return decide(ctx, Number(flow.data.usd), Boolean(flow.data.assumed))
-        if (NO.test(ctx.norm)) {
+        // "是的", and "好"/"ok" too: the question was whether the figure is the 2020 one.
+        const yes = ctx.reading.answer ?? (ctx.reading.accepts || undefined)
+        if (yes) return decide(ctx, Number(flow.data.usd), Boolean(flow.data.assumed))
+        if (yes === false) {
           waitFor(ctx, 'amount')
           return [text(askAmount[ctx.lang])]
         }
       }
-      if (looksLikeQuestion(ctx.norm) || /\?/.test(ctx.norm) || ctx.norm.length > 15) {
+      if (ctx.reading.asks || ctx.norm.length > 15) {
         delete ctx.session.flow
         return undefined
       }

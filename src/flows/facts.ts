@@ -1,7 +1,7 @@
 import type { TurnContext } from '../engine/skill.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
 import { parseAllMoney } from '../policy/amount.js'
-import { findLc, findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
+import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
 import { findMonths } from '../policy/dates.js'
 import { updateLosses } from '../policy/losses.js'
 import type { PlaceResolver } from '../policy/places.js'
@@ -35,7 +35,7 @@ export function createFactsObserver({ knowledge, places }: { knowledge: Knowledg
     const months = splitMonths(n, findMonths(n, new Date(ctx.now)))
     if (months.declared && SHIPPED.test(n) && !EXPORTS.test(n)) facts.declared = { year: months.declared.year, month: months.declared.month }
 
-    const lc = findLc(n)
+    const lc = ctx.reading.lc
     if (lc !== undefined) facts.lc = lc
 
     const own = findOwnName(n)

@@ -9,13 +9,10 @@ import type { Handoff, ReportStore } from '../store/types.js'
 import { CLAIM_FLOW } from './claim/claim-skill.js'
 
 // "转人工", "人工客服", "找真人", "talk to a person"… but "人工客服电话多少" asks for a phone number (contacts).
-const ASK =
-  /转人工|转接人工|人工客服|人工服务|人工坐席|找(个)?真人|真人客服|(要|找|接)人工|^(人工|客服|真人)[!！。.~?？]*$|(talk|speak|chat) (to|with) (a |an )?(real |live )?(person|human|agent|someone|staff)|human agent|real person|live agent/
 const ASKS_PHONE = /电话|号码|热线|phone|number|hotline/
 const END = /^(结束人工|退出人工|不用人工了?|不要人工了?|结束人工客服)[!！。.~]*$/
 // Inside the handoff, plain "取消" ends it too (the words); a loss report in progress keeps its own "取消".
 const CANCEL = /^(取消|结束|退出|算了|不用了|结束人工|退出人工|不用人工了?|cancel|quit|back to (the )?bot)[!！。.~]*$/
-const YES = /^(好|好的|好啊|好吧|要|需要|要的|是|是的|可以|行|嗯|ok|okay|yes|yes please|sure)[!！。.~]*$/
 const WEEK_MS = 7 * 24 * 3600_000
 
 export interface HandoffSkillDeps {
@@ -62,7 +59,7 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
     const owner = ownerKey(ctx.message)
     const reportIds = (await reports.listByUser(owner).catch(() => [])).map((r) => r.id)
     // "转人工，保费怎么算" carries its question: outside office hours that is the message left.
-    const carriesQuestion = ctx.norm.replace(ASK, '').replace(/[\s\p{P}]/gu, '').length >= 4
+    const carriesQuestion = ctx.reading.withoutPerson.replace(/[\s\p{P}]/gu, '').length >= 4
     const fresh: Handoff = {
       id: newId(),
       owner,
@@ -133,7 +130,7 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
     exclusive: true,
     interrupts: true,
     detect: (ctx) =>
-      (ASK.test(ctx.norm) && !ASKS_PHONE.test(ctx.norm)) || END.test(ctx.norm) || (!!ctx.session.profile.handoff?.offered && YES.test(ctx.norm)),
+      (ctx.reading.act === 'person' && !ASKS_PHONE.test(ctx.norm)) || END.test(ctx.norm) || (!!ctx.session.profile.handoff?.offered && ctx.reading.accepts),
     handle: function askForPerson(ctx) {
       if (END.test(ctx.norm)) return endByUser(ctx, ctx.session.profile.handoff?.id)
       return open(ctx)
@@ -181,7 +178,7 @@ export function createHandoffSkill({ desk, texts, hours, pickupMinutes, reports,
         delete ctx.session.flow
         return undefined
       }
-      if (ASK.test(ctx.norm)) return [text(h.status === 'taken' ? texts.alreadyTaken(ctx.lang) : texts.alreadyWaiting(ctx.lang, Math.max(1, Math.round((at - h.createdAt) / 60_000))))]
+      if (ctx.reading.act === 'person') return [text(h.status === 'taken' ? texts.alreadyTaken(ctx.lang) : texts.alreadyWaiting(ctx.lang, Math.max(1, Math.round((at - h.createdAt) / 60_000))))]
       // One short acknowledgement, then quiet: the messages go to the queue (the turn hook records them).
       if (!flow.data.acked) {
         flow.data.acked = true

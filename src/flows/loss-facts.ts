@@ -1,8 +1,10 @@
 // The facts of one loss as the coverage check and the loss advice read them from messages and remember them.
 import type { TurnContext } from '../engine/skill.js'
+import { wordingOf } from '../understand/acts.js'
+import { readLc } from '../understand/reading.js'
 import type { WorkingFacts } from '../engine/types.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
-import { findLc, findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
+import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
 import { findMonths, findYearlessMonths } from '../policy/dates.js'
 import { normalize } from '../text/normalize.js'
 import { standardWording } from '../text/colloquial.js'
@@ -58,7 +60,7 @@ export function readFacts(knowledge: Knowledge, norm: string, now: number): Mess
   const yearless = months.declared ? undefined : findYearlessMonths(norm, dated)[0]
   const r = findRisks(knowledge.risks, norm)
   const ownName = findOwnName(norm)
-  const lc = findLc(norm)
+  const lc = readLc(wordingOf(knowledge.wording).lexicon, norm)
   const d = months.declared
   const facts: MessageFacts = {
     declared: d && { year: d.year, month: d.month, raw: d.raw, relative: d.relative },

@@ -3,7 +3,7 @@ import { text } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { normalize } from '../text/normalize.js'
 import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
-import { districtChoices, looksLikeQuestion, managerAnswer, managersOf } from './shared.js'
+import { districtChoices, managerAnswer, managersOf } from './shared.js'
 
 const ASKS_MANAGER = /客户经理|业务经理|经理|对接人|负责人|找谁|联系谁|找哪位|谁负责|线下领|线下办|当面|account manager|relationship manager|\bmanagers?\b|contact person|person in charge|who (should|do|can|shall) (we|i) (contact|call|talk to|see)|who to (contact|call)|who (handles|is responsible|looks after)/
 const ASKS_CONTACT = /电话|联系|手机|号码|找谁|谁|负责|对接|线下|phone|number|contact|call|who/
@@ -94,7 +94,7 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
     resume(ctx) {
       const place = places.resolve(ctx.norm)
       if (place) return answer(ctx, place)
-      if (looksLikeQuestion(ctx.norm) || ctx.norm.length > 12) {
+      if (ctx.reading.asks || ctx.norm.length > 12) {
         delete ctx.session.flow
         return undefined
       }

@@ -1,8 +1,6 @@
 import type { Skill, TurnContext } from '../engine/skill.js'
 import { text } from '../engine/types.js'
 
-const THANKS = /^(谢谢|谢了|多谢|感谢|thanks|thank you|thanks a lot|many thanks|thx|好的谢谢|好的|好|ok|明白了|知道了|收到|再见|拜拜|bye)[\s!！。.~～,，啦了呀哈]*$/
-const GREETING = /^(你好|您好|嗨|哈喽|hi|hello|hey|hi there|hello there|good (morning|afternoon|evening)|在吗|在不在|有人吗|菜单|帮助|help|menu|开始|功能|你能做什么|你会什么|what can you do|how can you help( me)?|\?|？)[\s!！。.~～,，啊呀吗呢?]*$/
 // The menu in English for a greeting typed in English ("hello", "what can you do?").
 const EN_LABELS: Record<string, string> = {
   'policy-qa': 'Policy questions (what is covered, how much is paid, how to get the policy…)',
@@ -36,9 +34,9 @@ export function createMenuSkill(getSkills: () => Skill[]): Skill {
   return {
     key: 'menu',
     transient: true,
-    detect: (ctx) => GREETING.test(ctx.norm) || THANKS.test(ctx.norm) || choice(ctx) !== undefined,
+    detect: (ctx) => ctx.reading.act === 'greeting' || ctx.reading.act === 'thanks' || choice(ctx) !== undefined,
     handle: async function handleMenu(ctx) {
-      if (THANKS.test(ctx.norm)) {
+      if (ctx.reading.act === 'thanks') {
         if (english(ctx) && ctx.norm !== 'ok') return [text('You are welcome! Ask me anything else about the blanket policy, or reply "menu" to see what I can do.')]
         return [text('不客气！还有统保方面的问题随时问我，回复“菜单”可以看我能做什么。')]
       }

@@ -18,7 +18,6 @@ const EXPORTS = /出口额|出口金额|外贸额/
 const ASKS_AMOUNT = /能赔多少|可以赔多少|赔多少|能拿回多少|拿回多少|能赔几多|赔付多少|赔款多少|有多少赔|(?<![a-z])(?:how much (?:can|could|would|will|do|did|should) (?:we|i|you) (?:get|recover|claim|receive|be paid|get back)|what(?:'s| is| would be) the payout|how much (?:is|will be|would be) (?:paid|covered|compensated))/
 const RULE_ONLY = /比例|几成|限额|上限|封顶|怎么算|赔付标准|(?<![a-z])(?:ratio|percent(?:age)?|limit|cap|maximum)(?![a-z])/
 // "如果是信用证呢", "用L/C的话", "what if it was an L/C".
-const LC_SWITCH = /信用证|l\/c|(?<![a-z])lcs?(?![a-z])|letters? of credit|开证行/
 const SAME_PARTY = /同一(?:个|家|位)?(?:买方|买家|客户|开证行|银行)?|是一个(?:买方|买家|客户)|(?<![a-z])(?:same (?:buyer|customer|bank)|one buyer)(?![a-z])/
 const DIFFERENT_PARTIES = /不同(?:的)?(?:买方|买家|客户|开证行|银行)|不是同一|分开算|(?<![a-z])(?:different (?:buyers|customers|banks)|separate buyers)(?![a-z])/
 // English wording of the same questions.
@@ -253,12 +252,12 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
     if (reading.groups.length) {
       if (before?.length && reading.groups.length === 1 && continuesLastParty(ctx.text)) return estimate(ctx, updateLosses(before, ctx.text)!, { added: true })
       if (reading.additive && before?.length) return estimate(ctx, [...before, ...inheritCurrency(reading.groups, before)], { added: true })
-      const lcSwitch = !!before?.length && LC_SWITCH.test(norm) && !reading.lc
+      const lcSwitch = !!before?.length && ctx.reading.lc === true && !reading.lc
       const groups = inheritCurrency(reading.groups, before)
       return estimate(ctx, lcSwitch ? asBanks(ctx.lang, groups) : groups, { grouping: reading.grouping, lcSwitch })
     }
     if (!before?.length) return undefined
-    const lc = LC_SWITCH.test(norm)
+    const lc = ctx.reading.lc === true
     if (SAME_PARTY.test(norm) && before.length > 1 && !DIFFERENT_PARTIES.test(norm)) {
       const party = lc || before.every((g) => g.party === 'bank') ? 'bank' : 'buyer'
       return estimate(ctx, [{ party, amounts: before.flatMap((g) => g.amounts) }], { remembered: true, told: before })

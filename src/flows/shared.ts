@@ -4,11 +4,6 @@ import { formatUsd } from '../policy/amount.js'
 import { rangeOf, type Figure, type Range } from '../policy/payout.js'
 import type { Lang } from '../text/lang.js'
 
-/** A message that asks something rather than answering the bot's question. */
-export function looksLikeQuestion(norm: string): boolean {
-  return /[?？]|吗|呢|怎么|如何|什么|哪|谁|为什么|是否|能不能|可不可以|多少|几/.test(norm)
-}
-
 /** Manager names and phones for a district, as the knowledge base lists them. */
 export function managersOf(k: Knowledge, district: string): string | undefined {
   const group = k.managers.groups.find((g) => g.districts.includes(district))

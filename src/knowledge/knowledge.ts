@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { streetsSchema, type StreetsFile } from '../policy/places.js'
 import { parsePolicyMarkdown } from './parse-policy.js'
+import { wordingSchema, type WordingFile } from '../understand/lexicon.js'
 import {
   contactsSchema,
   countriesSchema,
@@ -36,6 +37,8 @@ export interface Knowledge {
   risks: RisksFile
   streets: StreetsFile
   countries: CountriesFile
+  /** How users say things (knowledge/wording.json): read by the understanding stage. */
+  wording: WordingFile
   dictionary: string
 }
 
@@ -77,6 +80,7 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   const risks = parseFile(files, 'risks.json', risksSchema)
   const streets = parseFile(files, 'streets.json', streetsSchema)
   const countries = parseFile(files, 'countries.json', countriesSchema)
+  const wording = parseFile(files, 'wording.json', wordingSchema)
   const dictionary = files['dictionary.txt'] ?? ''
 
   const refs: Array<[string, string, string]> = [
@@ -98,7 +102,7 @@ export function buildKnowledge(files: KnowledgeFiles): Knowledge {
   for (const [file, field, id] of refs) {
     if (!sections.has(id)) throw new KnowledgeError(`知识库文件 knowledge/${file} 字段错误：${field} 指向不存在的章节 ${id}`)
   }
-  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, risks, streets, countries, dictionary }
+  return { policy, sections, managers, contacts, rules, synonyms, outOfScope, risks, streets, countries, wording, dictionary }
 }
 
 /** "《doc》section title" — the citation line every answer ends with. */

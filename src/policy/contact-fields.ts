@@ -32,19 +32,6 @@ export function parsePolicyNo(text: string): string | null | undefined {
   return m && /\d.*\d/.test(m[0]) ? m[0].toUpperCase() : undefined
 }
 
-// "嗯，是的" is yes, "嗯" alone is not: a filler before the answer is dropped, a filler alone answers nothing.
-const LEADING_FILLER = /^(?:嗯+|哦+|噢|喔|额|呃|啊)[，,、\s]+/
-const YES = /^(是|是的|是啊|对|对的|对啊|有|有的|没错|用了|用的|是信用证|yes|y|yep|yeah)([，,。.!！].*)?$/i
-const NO = /^(不是|否|没有|没|不|无|不用|没用|没用信用证|no|n|nope)([，,。.!！].*)?$/i
-
-/** A yes/no answer, or undefined when the message is neither ("好的", "嗯" and "ok" do not say which). */
-export function parseYesNo(text: string): boolean | undefined {
-  const t = text.normalize('NFKC').trim().toLowerCase().replace(LEADING_FILLER, '')
-  if (NO.test(t)) return false
-  if (YES.test(t)) return true
-  return undefined
-}
-
 /** A person's name: 2–20 letters, Han characters or spaces; no digits; never a place, a filler or a yes/no. */
 export function parsePersonName(text: string, placeOf?: (norm: string) => string | undefined): string | undefined {
   let t = text

@@ -284,15 +284,6 @@ const OWN_NAME_YES =
 const OWN_NAME_NO =
   /(别人|他人|关联公司|香港公司|境外公司|其他公司|代理公司|外贸公司|货代|朋友)的?(名义|抬头|签|报关|出口)|(通过|借用|挂靠|代理|委托).{0,10}(报关|签|出口)|不是(以)?(我们|我司|自己|公司)的?名义|(?<![a-z])((through|via|by) (an?|our|a hong kong|our hong kong|an overseas|a related) (agent|company|affiliate|trading company|forwarder)|in (another|someone else's|an agent's|our hk company's|our hong kong company's|a related company's) (company's )?name|not in our (own )?name)(?![a-z])/
 
-const LC_YES = /信用证|l\/c|(?<![a-z])lc(?![a-z])|开证行|letter of credit|issuing bank/
-const LC_NO = /电汇|t\/t|(?<![a-z])tt(?![a-z])|赊销|o\/a|托收|d\/p|d\/a|不是信用证|非信用证|open account|wire transfer/
-
-/** Whether a normalised message says the payment was by letter of credit (undefined: not said); "不是信用证" is no. */
-export function findLc(norm: string): boolean | undefined {
-  if (LC_NO.test(norm)) return false
-  return LC_YES.test(norm) ? true : undefined
-}
-
 /** Whether the message says the contract was signed and declared in the firm's own name (undefined: not said). */
 export function findOwnName(text: string): boolean | undefined {
   if (OWN_NAME_NO.test(text)) return false

@@ -8,6 +8,7 @@ import risks from '../../knowledge/risks.json' with { type: 'json' }
 import rules from '../../knowledge/rules.json' with { type: 'json' }
 import streets from '../../knowledge/streets.json' with { type: 'json' }
 import synonyms from '../../knowledge/synonyms.json' with { type: 'json' }
+import wording from '../../knowledge/wording.json' with { type: 'json' }
 import { buildKnowledge, type Knowledge, type KnowledgeFiles } from '../knowledge/knowledge.js'
 
 /**
@@ -16,7 +17,7 @@ import { buildKnowledge, type Knowledge, type KnowledgeFiles } from '../knowledg
  * test/worker-knowledge.test.ts checks that every file of knowledge/ is imported here.
  */
 export function bundledKnowledgeFiles(): KnowledgeFiles {
-  const json = { contacts, countries, managers, 'out-of-scope': outOfScope, risks, rules, streets, synonyms }
+  const json = { contacts, countries, managers, 'out-of-scope': outOfScope, risks, rules, streets, synonyms, wording }
   const files: KnowledgeFiles = { 'dictionary.txt': dictionary, 'policy.md': policy }
   for (const [name, data] of Object.entries(json)) files[`${name}.json`] = JSON.stringify(data)
   return files

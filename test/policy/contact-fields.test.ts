@@ -7,8 +7,14 @@ import {
   parseConfirmation,
   parsePersonName,
   parsePolicyNo,
-  parseYesNo,
 } from '../../src/policy/contact-fields.js'
+import { wordingOf } from '../../src/understand/acts.js'
+import { normalize } from '../../src/text/normalize.js'
+import { realKnowledge } from '../helpers/bot.js'
+
+const { acts } = wordingOf(realKnowledge().knowledge.wording)
+// The claim form's yes/no questions are questions of fact: "好的" says neither.
+const parseYesNo = (t: string) => acts.answer(normalize(t), 'fact')
 
 // Only what the tests need of a place resolver: the place name found in the text.
 const placeOf = (n: string) => ['宝安区', '宝安', '沙井', '南山'].find((p) => n.includes(p))

@@ -133,16 +133,3 @@ describe('findRisks: several causes in one sentence', () => {
   })
 })
 
-describe('findLc: whether a message says the payment was by letter of credit', async () => {
-  const { findLc } = await import('../../src/policy/coverage.js')
-  it.each([
-    ['我们是信用证结算', true],
-    ['paid by l/c from the issuing bank', true],
-    ['不是信用证，是电汇', false],
-    ['这笔不是信用证', false],
-    ['open account, 90 days', false],
-    ['买家破产了', undefined],
-  ])('%s → %s', (text, lc) => {
-    expect(findLc(text)).toBe(lc)
-  })
-})

@@ -5,7 +5,6 @@ import type { Knowledge } from '../../knowledge/knowledge.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import type { ReportStore } from '../../store/types.js'
 import { asksQuestion, isWaiting, parseConfirmation } from '../../policy/contact-fields.js'
-import { looksLikeQuestion } from '../shared.js'
 import { extractFacts, rememberedFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
 import { wantsToStart } from './start-intent.js'
@@ -228,7 +227,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
         d.paused = flow.step
         flow.step = 'resume'
         // Back after a while with a question: answer it; the reminder mentions the draft.
-        if (looksLikeQuestion(t)) return undefined
+        if (ctx.reading.asks) return undefined
         const filled = Object.keys(d.slots).length
         return [text(`您有一份未完成的报损（已填${filled}项），继续吗？回复“继续”接着填，回复“取消”放弃。`)]
       }
@@ -277,7 +276,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
         const yes = parseConfirmation(ctx.text)
         if (yes) return submit(ctx, d)
         if (yes === false) return [text(EDIT_HELP)]
-        if (looksLikeQuestion(t)) return undefined
+        if (ctx.reading.asks) return undefined
         return [text('请回复“确认”提交，或说明要改哪一项（例如“电话改成13800138000”），回复“取消”放弃。')]
       }
 
@@ -295,7 +294,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
       const parsed = fromFacts !== undefined ? { ok: true as const, value: fromFacts } : field.parse(ctx.text, deps(ctx), d.slots)
       if (!parsed.ok) {
         // A policy question in the middle of the form: answer it and keep the form.
-        if (parsed.question || looksLikeQuestion(t)) return undefined
+        if (parsed.question || ctx.reading.asks) return undefined
         // A bare district or street typed at another question ("宝安区" for the company name) answers the district one.
         const place = d.slots.district === undefined ? places.resolve(t) : undefined
         if (place && t.replace(/[\s。.!！]/g, '').length <= place.matched.length + 3) {

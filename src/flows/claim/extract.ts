@@ -1,5 +1,7 @@
 import { parseAllMoney } from '../../policy/amount.js'
-import { findLc, findOwnName, findRisks, splitMonths } from '../../policy/coverage.js'
+import { wordingOf } from '../../understand/acts.js'
+import { readLc } from '../../understand/reading.js'
+import { findOwnName, findRisks, splitMonths } from '../../policy/coverage.js'
 import { checkCreditCode, findCreditCode } from '../../policy/credit-code.js'
 import { findMonths } from '../../policy/dates.js'
 import type { WorkingFacts } from '../../engine/types.js'
@@ -33,7 +35,7 @@ export function extractFacts(text: string, d: FieldDeps): ClaimSlots {
   const buyer = latin ?? HAN_BUYER.exec(text)?.[1]
   if (buyer) out.buyerName = buyer.trim()
 
-  const lc = findLc(n)
+  const lc = readLc(wordingOf(d.knowledge.wording).lexicon, n)
   if (lc !== undefined) out.lc = lc
 
   const risks = findRisks(d.knowledge.risks, n)

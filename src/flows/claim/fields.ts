@@ -1,6 +1,7 @@
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import { parseAllMoney, type Currency } from '../../policy/amount.js'
-import { keepName, nameProblem, ORG_SUFFIX, parsePersonName, parsePhone, parsePolicyNo, parseYesNo, type NameProblem } from '../../policy/contact-fields.js'
+import { keepName, nameProblem, ORG_SUFFIX, parsePersonName, parsePhone, parsePolicyNo, type NameProblem } from '../../policy/contact-fields.js'
+import { wordingOf } from '../../understand/acts.js'
 import { findOwnName, findRisks } from '../../policy/coverage.js'
 import { checkCreditCode, creditCodeProblem, findCreditCode } from '../../policy/credit-code.js'
 import { findMonths, formatMonth } from '../../policy/dates.js'
@@ -204,12 +205,13 @@ export const FIELDS: FieldSpec[] = [
     label: '是否信用证结算',
     aliases: ['信用证', '结算方式', '支付方式', '付款方式'],
     prompt: () => '这笔货款是用信用证（L/C）结算的吗？回复“是”或“不是”。',
-    parse(text) {
+    parse(text, d) {
       const n = normalize(text)
-      if (/电汇|t\/t|\btt\b|赊销|o\/a|托收|d\/p|d\/a|不是信用证/.test(n)) return ok(false)
-      const yn = parseYesNo(text)
+      const { lexicon, acts } = wordingOf(d.knowledge.wording)
+      if (lexicon.has('notLc', n)) return ok(false)
+      const yn = acts.answer(n, 'fact')
       if (yn !== undefined) return ok(yn)
-      if (/信用证|l\/c|\blc\b/.test(n)) return ok(true)
+      if (lexicon.has('lc', n)) return ok(true)
       return err('没听明白。这笔货款是用信用证（L/C）结算的吗？请回复“是”（信用证结算）或“不是”（如电汇、赊销）。')
     },
     show: (v) => (v ? '信用证（L/C）' : '非信用证'),
@@ -256,8 +258,8 @@ export const FIELDS: FieldSpec[] = [
     label: '以贵司名义签约并报关',
     aliases: ['名义', '合同', '签约'],
     prompt: () => '销售合同是贵司与买方直接签的、并以贵司名义报关吗？回复“是”或“不是”。',
-    parse(text) {
-      const own = findOwnName(normalize(text)) ?? parseYesNo(text)
+    parse(text, d) {
+      const own = findOwnName(normalize(text)) ?? wordingOf(d.knowledge.wording).acts.answer(normalize(text), 'fact')
       return own === undefined ? err('没听明白。销售合同是贵司直接与买方签的、并以贵司名义报关吗？请回复“是”或“不是”。') : ok(own)
     },
     show: (v) => (v ? '是' : '否'),

@@ -1,0 +1,118 @@
+import { parseAllMoney, type MoneyAmount } from '../policy/amount.js'
+import { findMonths, type MonthRef } from '../policy/dates.js'
+import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
+import { standardWording } from '../text/colloquial.js'
+import { memoize } from '../text/memo.js'
+import { normalize } from '../text/normalize.js'
+import { wordingOf, type Act, type Acts } from './acts.js'
+import { splitClauses, respectively, type Clause } from './clauses.js'
+import type { Lexicon, WordingFile } from './lexicon.js'
+import { findStatedFacts, type StatedFact } from './stated.js'
+import type { Knowledge } from '../knowledge/knowledge.js'
+
+/**
+ * One reading of a message: normalised once, its dialogue act, its clauses (the parts to answer) and the facts it
+ * states, typed. Skills, the facts observer and the dispatcher ask the reading; none reads the raw text again
+ * for the same thing. Entities are read on first use and kept, so a message nobody asks about costs nothing.
+ */
+export interface Reading {
+  /** As typed, trimmed. */
+  text: string
+  /** Half-width, simplified, lower-case, colloquial and typo wording made standard. */
+  norm: string
+  act: Act
+  /** Some part of it asks something. */
+  asks: boolean
+  /** Leans on the last answer ("那宝安呢", "如果是信用证呢"). */
+  leaning: boolean
+  /** Corrects what was said before ("不对，是600万美元"). */
+  correcting: boolean
+  /** The answer to the bot's yes/no question of fact ("是的", "不是", "对，用了信用证"); undefined: neither. */
+  answer: boolean | undefined
+  /** Accepts the bot's offer ("好的", "要", "可以"; "需要转人工吗？"). */
+  accepts: boolean
+  /** The text without a request for a person: what else the message says. */
+  withoutPerson: string
+  /** The parts to answer: greetings and politeness dropped, "X和Y分别…" as two questions. */
+  readonly clauses: Clause[]
+  /** Amounts of money, in order. */
+  readonly money: MoneyAmount[]
+  /** Months and years named, relative ones resolved against the message time. */
+  readonly months: MonthRef[]
+  /** The district the message names, by district, street or pinyin. */
+  readonly place: PlaceMatch | undefined
+  /** Paid by letter of credit (true), by another way (false), or not said. */
+  readonly lc: boolean | undefined
+  /** Phone numbers, percentages, caps and periods the user states as facts of the policy (to check against it). */
+  readonly stated: StatedFact[]
+}
+
+export interface Reader {
+  read(text: string, now: number): Reading
+  acts: Acts
+  lexicon: Lexicon
+}
+
+export interface ReaderDeps {
+  wording: WordingFile
+  places?: PlaceResolver
+  knowledge?: Knowledge
+}
+
+/** Paid by letter of credit (true: "信用证", "开证行"), by another way (false: "电汇", "不是信用证"), or not said. */
+export function readLc(lexicon: Lexicon, norm: string): boolean | undefined {
+  return lexicon.has('notLc', norm) ? false : lexicon.has('lc', norm) ? true : undefined
+}
+
+/** The understanding stage, built once per knowledge version. */
+export function createReader({ wording, places, knowledge }: ReaderDeps): Reader {
+  const { lexicon, acts } = wordingOf(wording)
+  const resolve = places ? memoize((norm: string) => places.resolve(norm), 500) : () => undefined
+
+  function read(raw: string, now: number): Reading {
+    const text = raw.trim()
+    const norm = standardWording(normalize(text))
+    const act = acts.actOf(norm)
+    let clauses: Clause[] | undefined
+    let money: MoneyAmount[] | undefined
+    let months: MonthRef[] | undefined
+    let place: { v: PlaceMatch | undefined } | undefined
+    let lc: { v: boolean | undefined } | undefined
+    let stated: StatedFact[] | undefined
+    return {
+      text,
+      norm,
+      act,
+      asks: acts.asks(norm),
+      leaning: acts.leaning(norm),
+      correcting: act === 'correction',
+      answer: acts.answer(norm, 'fact'),
+      accepts: acts.answer(norm, 'offer') === true,
+      get withoutPerson() {
+        return acts.withoutPerson(norm)
+      },
+      get clauses() {
+        return (clauses ??= splitClauses(text)
+          .filter((c) => !acts.phatic(c.text))
+          .flatMap(respectively))
+      },
+      get money() {
+        return (money ??= parseAllMoney(text))
+      },
+      get months() {
+        return (months ??= findMonths(norm, new Date(now)))
+      },
+      get place() {
+        return (place ??= { v: resolve(norm) }).v
+      },
+      get lc() {
+        return (lc ??= { v: readLc(lexicon, norm) }).v
+      },
+      get stated() {
+        return (stated ??= knowledge ? findStatedFacts(norm, acts) : [])
+      },
+    }
+  }
+
+  return { read, acts, lexicon }
+}
