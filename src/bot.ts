@@ -33,6 +33,7 @@ import { createRetriever, type Retriever } from './rag/retriever.js'
 import type { Segmenter } from './rag/segmenter.js'
 import type { Store } from './store/types.js'
 import { createReader, type Reader } from './understand/reading.js'
+import { createFactCheckSkill } from './flows/fact-check.js'
 
 export interface BotDeps {
   knowledge: Knowledge
@@ -105,6 +106,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
     askForPerson,
     menu,
     createMoreDetailSkill({ knowledge }),
+    // "报案是打88325713对吧？": a fact the user states about the policy, confirmed or corrected before anything else.
+    createFactCheckSkill({ knowledge }),
     status,
     claim,
     createOutsideShenzhenSkill({ knowledge }),

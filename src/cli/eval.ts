@@ -1,7 +1,8 @@
 import { loadConfig } from '../config.js'
 import { buildNodeBot } from '../deps.js'
-import { existsSync } from 'node:fs'
-import { loadGolden, percentile, runGolden, splitOf, summarize, type GoldenResult } from '../eval/golden.js'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadGolden, loadGoldenFile, percentile, runGolden, splitOf, summarize, type GoldenResult } from '../eval/golden.js'
 import { runMetamorphic } from '../eval/metamorphic.js'
 import { createMemoryStore } from '../store/memory-store.js'
 
@@ -63,10 +64,13 @@ if (!withModel) {
 
   // Written blind (no one tuned on it): its own line, never merged with the rest.
   if (existsSync(FRESH)) {
-    const fresh = await runGolden(embedded, loadGolden(FRESH), 'fresh')
-    const f = { ok: fresh.filter((r) => r.ok).length, total: fresh.length }
-    console.log(`\nfresh set (${FRESH}, written blind): ${f.ok}/${f.total} = ${pct(f)}`)
-    if (showHoldout) failuresOf(fresh)
+    // Each file is a set written blind at one time: once its failures have been read, the next file is the blind one.
+    console.log(`\nfresh sets (${FRESH}, written blind by someone who had not seen the code)`)
+    for (const file of readdirSync(FRESH).filter((f) => f.endsWith('.json')).sort()) {
+      const fresh = await runGolden(embedded, loadGoldenFile(join(FRESH, file)), `fresh-${file}`)
+      row(file.replace(/\.json$/, ''), { ok: fresh.filter((r) => r.ok).length, total: fresh.length })
+      if (showHoldout) failuresOf(fresh)
+    }
   }
 
   // The same verdicts asked in other words: the rate per kind of rewording.

@@ -64,6 +64,8 @@ export interface WorkingFacts {
   lc?: boolean
   /** Contract signed and declared in the firm's own name. */
   ownName?: boolean
+  /** Account managers named in the last answer about people ("那另一位呢" means another). */
+  people?: string[]
   /** Key of the skill that answered last (for follow-ups), and when. */
   topic?: string
   topicAt?: number

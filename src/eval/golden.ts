@@ -48,7 +48,12 @@ export function loadGolden(dir: string): GoldenItem[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .flatMap((f) => z.array(goldenItemSchema).parse(JSON.parse(readFileSync(join(dir, f), 'utf8'))))
+    .flatMap((f) => loadGoldenFile(join(dir, f)))
+}
+
+/** One golden file, validated. */
+export function loadGoldenFile(path: string): GoldenItem[] {
+  return z.array(goldenItemSchema).parse(JSON.parse(readFileSync(path, 'utf8')))
 }
 
 const CITATION = /来源：《[^》]*》(.+)/g

@@ -7,7 +7,7 @@ import { FOLLOW_UP_MS, lossInMind, mergeFacts, readFacts, rememberLoss, wholeNor
 
 // "能不能赔", "统保管吗", "在不在范围内", "赔唔赔"(→赔不赔), "算不算", "can I claim", "is this covered"
 const ASKS =
-  /能(不能)?赔|赔不赔|可以赔|可不可以赔|能(不能)?(理赔|索赔)|保不保|保吗|管不管|管吗|在不在(保障|承保|保险|统保)?范围|范围(内|之内|里)?吗|属于(保障|承保|保险)|属不属于|算不算|算(保险责任|保障|在内)|能报损|包括吗|包不包括|有没有保障|受不受保障|能不能报|在保障内|有没有得赔|有得赔|会不会赔|会赔吗|赔吗|能获赔|可以(理赔|索赔)|受保障吗|(?<![a-z])(can (i|we) (still )?(claim|make a claim)|(is|are) (this|it|that|these|those|we|they|the goods) (still )?(covered|insured)|covered\?|will (it|this|that|we) be (covered|paid|compensated)|does (the |this |our )?(policy|cover|insurance|统保) cover|claimable|can (we|i) get (paid|compensat)|eligible for (a )?(claim|compensation)|in cover)(?![a-z])/
+  /能(不能)?赔|赔不赔|可以赔|可不可以赔|能(不能)?(理赔|索赔)|保不保|保吗|管不管|管吗|在不在(保障|承保|保险|统保)?范围|范围(内|之内|里)?吗|属于(保障|承保|保险)|属不属于|算不算|算(保险责任|保障|在内)|能报损|包括吗|包不包括|有没有保障|受不受保障|能不能报|在保障内|有没有得赔|有得赔|会不会赔|会赔吗|赔吗|能获赔|可以(理赔|索赔)|受保障吗|(?:在|属于)(?:统保|保险|承保|保障)?(?:期|期间|期限|有效期)(?:内|之内|里)|(?<![a-z])(can (i|we) (still )?(claim|make a claim)|(is|are) (this|it|that|these|those|we|they|the goods) (still )?(covered|insured)|covered\?|will (it|this|that|we) be (covered|paid|compensated)|does (the |this |our )?(policy|cover|insurance|统保) cover|claimable|can (we|i) get (paid|compensat)|eligible for (a )?(claim|compensation)|in cover)(?![a-z])/
 const HOW_MUCH = /赔多少|多少钱|能拿回多少|赔几成|几成|(?<![a-z])(how much|what percent)/
 // Questions another skill answers, even right after a coverage answer: "那能赔多少", "找谁", "我要报损".
 const OTHER_ASK = /赔多少|多少钱|几成|比例|限额|上限|封顶|出口额|参加|资格|名单|经理|找谁|电话|热线|号码|报损|报案|怎么办|(?<![a-z])(how much|percent|manager|phone|eligib|join|report)/
@@ -82,7 +82,7 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
     detect(ctx) {
       const whole = wholeNorm(ctx)
       // "能赔多少" asks for an amount: the payout estimate answers it (and adds this check when asked "能赔吗").
-      if (!ASKS.test(whole) || HOW_MUCH.test(ctx.norm)) return false
+      if (!ASKS.test(whole) || HOW_MUCH.test(ctx.norm) || (!ctx.reading.asks && HOW_MUCH.test(whole))) return false
       // One clause of "Are we covered? Shipped in July 2022, the buyer is insolvent": the question and its facts are one case.
       if (readFacts(knowledge, ctx.norm, ctx.now).found) return true
       if (!ASKS.test(ctx.norm)) return false

@@ -11,12 +11,39 @@ const COLLECT = /领/
 const CLAIMS = /理赔|索赔|报案|报损|出险|claims?\b/
 // Somewhere we cannot place on the district map: a landmark, a metro station, a building, a road.
 const LANDMARK = /地铁站|地铁|车站|高铁站|附近|旁边|大厦|广场|科技园|产业园|工业园|工业区|园区|大道|公路|[\p{Script=Han}]{1,6}路|花园|商城|商场|机场|口岸|metro|subway|station|\bnear\b|building|plaza|\bpark\b|tower|\broad\b|avenue|airport/u
+// "我要领保单", "想领取保单": a request to collect the policy, said as a statement.
+const WANTS_COLLECT = /(我|我们|我司|想|要|需要|准备|打算).{0,4}领(取)?(统保)?保单|(怎么|如何|去哪|在哪|哪里)领(取)?(统保)?保单/
+// "那另一位呢", "另外那个经理的电话", "the other one": the manager of the same districts not named last.
+const OTHER_ONE = /另一位|另一个|另外一位|另外那位|另外一个|另外那个|另外的那位|other one|the other/
 const FLOW = 'manager'
 const VERSION = 1
 
 /** Routes a firm to its district's account manager, from a district, an alias, a street or pinyin; asks when unsure. */
 export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge; places: PlaceResolver }): Skill {
   const source = citation(knowledge, knowledge.managers.source)
+  const people = knowledge.managers.groups.flatMap((g) => g.managers.map((m) => ({ ...m, districts: g.districts })))
+  type Person = (typeof people)[number]
+  const named = (norm: string) => people.filter((p) => norm.includes(p.name.toLowerCase()))
+
+  /** "金悠的电话多少": the named managers, their phones and districts; remembered for "那另一位呢". */
+  function persons(ctx: TurnContext, list: Person[], lead = '') {
+    ctx.session.profile.people = list.map((p) => p.name)
+    const en = ctx.lang === 'en'
+    const lines = list.map((p) =>
+      en ? `${p.name}: ${p.phones.join(' / ')} (account manager for ${p.districts.map((d) => places.english(d)).join(', ')})` : `${p.name}：${p.phones.join(' / ')}（负责${p.districts.join('、')}）`,
+    )
+    return [text([lead, ...lines, source].filter(Boolean).join('\n'))]
+  }
+
+  /** The managers of the same districts as the ones named last, other than those. */
+  function others(ctx: TurnContext) {
+    const last = ctx.session.profile.people ?? []
+    const groups = knowledge.managers.groups.filter((g) => g.managers.some((m) => last.includes(m.name)))
+    const rest = people.filter((p) => !last.includes(p.name) && groups.some((g) => g.districts.includes(p.districts[0]!)))
+    if (rest.length) return persons(ctx, rest)
+    const en = ctx.lang === 'en'
+    return [text(en ? `${last.join(', ')} is the only account manager for those districts.\n${source}` : `${last.join('、')}负责的区只有这一位客户经理。\n${source}`)]
+  }
 
   /** "Account manager for Bao'an District (宝安区): 吕宇翔, 13699865957" */
   function english(district: string, lead = ''): string {
@@ -66,20 +93,27 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
     menuLabel: '查找所在区的客户经理',
     flowVersion: VERSION,
     detect(ctx) {
+      if (named(ctx.norm).length) return true
+      if (WANTS_COLLECT.test(ctx.norm) && !ctx.reading.asks) return true
       // "线上还是线下" is a question about the two ways, not a request for a manager.
       if (/(线上|网上).*线下|线下.*(线上|网上)/.test(ctx.norm) && /还是|选|两个|都要|哪种|哪个|区别/.test(ctx.norm)) return false
       const place = places.resolve(ctx.norm)
       // "理赔找谁" is the claims line, not the district's manager, unless a place is named.
       if (!place && CLAIMS.test(ctx.norm)) return false
       if (ASKS_MANAGER.test(ctx.norm)) return true
+      // "我们公司在观澜": a statement of where the firm is, alone, is answered with its manager.
+      if (place && ctx.reading.act === 'statement' && !ctx.reading.money.length && !ctx.reading.months.length) return true
       // A bare place name ("宝安", "沙井街道", "那南山呢") or a place with a contact question.
       const bare = ctx.norm.replace(/^(那|那么|and|what about|how about)\s*|[\s。.!！?？呢]/g, '')
       return !!place && (ASKS_CONTACT.test(ctx.norm) || bare.length <= place.matched.replace(/\s/g, '').length + 3)
     },
     // Right after a manager answer, "电话多少" or "那南山呢" is about the manager.
-    followUp: (ctx) => !!places.resolve(ctx.norm) || ASKS_CONTACT.test(ctx.norm),
+    followUp: (ctx) => !!places.resolve(ctx.norm) || ASKS_CONTACT.test(ctx.norm) || (OTHER_ONE.test(ctx.norm) && !!ctx.session.profile.people?.length),
     start: (ctx) => ask(ctx),
     handle: function routeToManager(ctx) {
+      const who = named(ctx.norm)
+      if (who.length) return persons(ctx, who)
+      if (OTHER_ONE.test(ctx.norm) && ctx.session.profile.people?.length) return others(ctx)
       const place = places.resolve(ctx.norm)
       if (place) return answer(ctx, place)
       const landmark = LANDMARK.exec(ctx.norm)

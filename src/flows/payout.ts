@@ -26,6 +26,8 @@ const EN_PAYOUT =
 const EN_LOSS = /(?<![a-z])(?:owes?|owed|owing|unpaid|outstanding|overdue|defaulted|bad debts?|loss(?:es)?|didn'?t pay|did not pay|not paid|hasn'?t paid|haven'?t paid|won'?t pay|refused to pay)(?![a-z])/
 const EN_EXPORTS = /(?<![a-z])(?:exports?|exported|turnover)(?![a-z])/
 const EN_RULE_TOPIC = /(?<![a-z])(?:payout|limit|cap|ratio|percent(?:age)?|per (?:buyer|bank|customer)|compensat\w*|indemnit\w*|how much (?:can|could|would|will) (?:we|i) (?:get|recover|claim|receive))(?![a-z])/
+// "那B呢", "买方2的呢", "what about buyer B": one party of the last estimate, by its letter or number.
+const ONE_PARTY = /^(?:那|那么|那如果是|如果是|what about|how about|and)?\s*(?:买方|买家|客户|buyer|customer)?\s*([a-z]|[甲乙丙丁]|\d{1,2})\s*(?:公司|买方|买家|客户)?\s*(?:呢|的呢|的|能赔多少|可以赔多少|赔多少)?[?？。.!！\s]*$/
 const FLOW = 'payout'
 const VERSION = 1
 
@@ -176,7 +178,10 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
       )
     }
     const told = opts.told ?? groups
-    if (opts.remembered) lines.push(zh ? `按您前面说的${summary(lang, told)}：` : `Based on what you told me earlier (${summary(lang, told)}):`)
+    // Said in another part of this same message ("…欠我们30万美元…能赔吗？能赔多少？"): not "earlier".
+    const sameMessage = ctx.text !== ctx.message.text.trim() && readLosses(ctx.message.text).groups.length > 0
+    if (opts.remembered && sameMessage) lines.push(zh ? `按您说的${summary(lang, told)}：` : `Based on what you said (${summary(lang, told)}):`)
+    else if (opts.remembered) lines.push(zh ? `按您前面说的${summary(lang, told)}：` : `Based on what you told me earlier (${summary(lang, told)}):`)
     else if (opts.added) lines.push(zh ? `加上您前面说的，一共${groups.length}个${groups.some((g) => g.party === 'bank') ? '买方或开证行' : '买方'}：` : `Together with what you told me earlier, ${groups.length} ${groups.some((g) => g.party === 'bank') ? 'buyers or banks' : 'buyers'}:`)
     groups.forEach((g, i) => lines.push(groupLine(lang, g, estimates[i]!, label(lang, g, i, groups.length))))
 
@@ -236,6 +241,21 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
     return stored
   }
 
+  /**
+   * The party a short follow-up names among the last estimate's ("那B呢", "买方2呢", "what about buyer B?"): by its
+   * name's letter or number, or by position when the parties were not named ("B" is the second).
+   */
+  function onePartyOf(norm: string, groups: LossGroup[]): LossGroup | undefined {
+    const m = ONE_PARTY.exec(norm)
+    if (!m) return undefined
+    const key = m[1]!
+    const byName = groups.find((g) => g.name && new RegExp(`(?:^|[^a-z0-9])${key}(?:$|[^a-z0-9])|^${key}|${key}$`, 'i').test(g.name.toLowerCase().replace(/买方|买家|客户|公司|开证行|银行|buyer|customer|bank/g, ' ').trim()))
+    if (byName) return byName
+    if (groups.some((g) => g.name)) return undefined
+    const index = /\d/.test(key) ? Number(key) - 1 : /[a-z]/.test(key) ? key.charCodeAt(0) - 97 : '甲乙丙丁'.indexOf(key)
+    return groups[index]
+  }
+
   /** A follow-up's figures said without a currency take the one used before ("那如果是20万呢" after "30万美元"). */
   function inheritCurrency(groups: LossGroup[], before: LossGroup[] | undefined): LossGroup[] {
     const known = new Set(before?.flatMap((g) => g.amounts.map((a) => a.currency)).filter((c) => c !== 'UNKNOWN'))
@@ -257,6 +277,9 @@ export function createPayoutSkill({ knowledge, reportHint }: { knowledge: Knowle
       return estimate(ctx, lcSwitch ? asBanks(ctx.lang, groups) : groups, { grouping: reading.grouping, lcSwitch })
     }
     if (!before?.length) return undefined
+    // "那B呢", "买方2呢": one of the parties of the last estimate, on its own.
+    const one = before.length > 1 ? onePartyOf(ctx.norm, before) : undefined
+    if (one) return estimate(ctx, [one], { remembered: true })
     const lc = ctx.reading.lc === true
     if (SAME_PARTY.test(norm) && before.length > 1 && !DIFFERENT_PARTIES.test(norm)) {
       const party = lc || before.every((g) => g.party === 'bank') ? 'bank' : 'buyer'

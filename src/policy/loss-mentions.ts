@@ -73,6 +73,8 @@ const MENTIONS: Array<[RegExp, Builder]> = [
     // Only "buyer A", never the article in "the buyer a year ago".
     (m, o) => (/[A-Z\d]/.test(o[m.index + m[0].length - m[2]!.length]!) ? { mode: 'named', kind: kindOf(m[1]), name: o.slice(m.index, m.index + m[0].length) } : undefined),
   ],
+  // "A欠10万美元，B欠5万美元": a capital letter (or 甲乙) standing for a buyer right before what it owes.
+  [/(?<![a-z0-9])([a-z]|[甲乙丙丁])(?=\s*(?:欠|拖欠|没付|未付|不付|拖了))/g, (m, o) => (/[A-Z甲乙丙丁]/.test(o[m.index]!) ? { mode: 'named', kind: 'buyer', name: o[m.index]! } : undefined)],
   [new RegExp(`(?<![a-z0-9])([a-z]|[甲乙丙丁])\\s*(公司|${BUYER_CN}|银行)`, 'g'), (m, o) => ({ mode: 'named', kind: kindOf(m[2]), name: o.slice(m.index, m.index + m[0].length).replace(/\s+/g, '') })],
   [
     /(?<![a-z])([a-z][a-z0-9&'.-]*(?:\s+[a-z0-9&'.-]+){0,4}?)\s*(公司|co\.?,?\s*ltd\.?|gmbh|inc\.?|llc|ltd\.?|limited|corp\.?|corporation|pte\.?\s*ltd\.?)(?![a-z])/g,

@@ -39,7 +39,7 @@ export interface LossReading {
 
 // Words that make an amount a loss (or a loss the user asks about), and words that make it something else.
 const LOSS_WORDS =
-  /欠|拖欠|损失|坏账|没付|不付|未付|拒付|拒绝付|拒绝承兑|收不回|收不到|没收回|没收到|没回款|不给钱|没给钱|不还|没还|逾期|违约|跑路|破产|倒闭|拒收|赔|理赔|索赔|货款|尾款|应收|报损|(?<![a-z])(?:owes?|owed|owing|unpaid|outstanding|overdue|default(?:ed)?|bad debts?|loss(?:es)?|lost|refus\w*|didn'?t pay|did not pay|not paid|hasn'?t paid|haven'?t paid|won'?t pay|never paid|get back|recover\w*|payout|pay ?out|claim\w*|compensat\w*|receivables?|indemnit\w*)(?![a-z])/
+  /欠|拖欠|损失|坏账|没付|不付|未付|拒付|拒绝付|拒绝承兑|收不回|收不到|没收回|没收到|没回款|不给钱|没给钱|不还|没还|逾期|违约|跑路|破产|倒闭|拒收|赔|理赔|索赔|货款|尾款|应收|报损|(?<![a-z])(?:owes?|owed|owing|unpaid|outstanding|overdue|default(?:ed)?|bad debts?|loss(?:es)?|lost|refus\w*|didn'?t pay|did not pay|not paid|hasn'?t paid|haven'?t paid|won'?t pay|never paid|get back|recover\w*|payout|pay ?out|claim\w*|compensat\w*|receivables?|indemnit\w*|bankrupt\w*|insolven\w*|invoices?|cover)(?![a-z])/
 const EXPORT_WORDS = /出口额|出口金额|出口总额|出口了|年出口|出口量|外贸额|营业额|销售额|营收|(?<![a-z])(?:exports?|exported|turnover|revenue|sales)(?![a-z])/
 // An amount right after these is a limit or a payout, not a loss ("限额15万美元", "最后赔了15万美元").
 const NOT_LOSS_BEFORE = /(?:限额|上限|封顶|最多(?:赔|能赔|可赔)?|最高|赔了|赔偿了|获赔|赔款|赔付了|拿到了?|获得了?|(?<![a-z])(?:limit|cap|maximum|max|up to|paid out|got|received))\s*(?:是|为|of|is)?\s*$/

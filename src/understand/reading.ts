@@ -4,6 +4,7 @@ import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
 import { standardWording } from '../text/colloquial.js'
 import { memoize } from '../text/memo.js'
 import { normalize } from '../text/normalize.js'
+import { asksQuestion } from '../text/question.js'
 import { wordingOf, type Act, type Acts } from './acts.js'
 import { splitClauses, respectively, type Clause } from './clauses.js'
 import type { Lexicon, WordingFile } from './lexicon.js'
@@ -29,6 +30,11 @@ export interface Reading {
   correcting: boolean
   /** The answer to the bot's yes/no question of fact ("是的", "不是", "对，用了信用证"); undefined: neither. */
   answer: boolean | undefined
+  /**
+   * Asks something rather than answering the question the bot put (a form's field): the strict test, by where the
+   * question words stand. `narrative`: inside a free account of events only a question mark at the end counts.
+   */
+  asksInstead(narrative?: boolean): boolean
   /** Accepts the bot's offer ("好的", "要", "可以"; "需要转人工吗？"). */
   accepts: boolean
   /** The text without a request for a person: what else the message says. */
@@ -57,6 +63,35 @@ export interface ReaderDeps {
   wording: WordingFile
   places?: PlaceResolver
   knowledge?: Knowledge
+}
+
+/** A part after a comma this short leans on the part before ("能赔多少，怎么算的"): it is not a question of its own. */
+const OWN_QUESTION_MIN = 6
+
+/**
+ * "资信报告免费几份，超出的收不收费", "最多赔多少，理赔打哪个电话": two questions joined by a comma, each asking on
+ * its own, are two parts to answer. A statement before a question ("买家破产了，能赔吗") stays with it.
+ */
+function twoQuestions(clause: Clause, acts: Acts): Clause[] {
+  const pieces = clause.text.split(/[，,]/).map((p) => p.trim())
+  if (pieces.length < 2) return [clause]
+  const out: Clause[] = []
+  let pending: string[] = []
+  for (const [i, piece] of pieces.entries()) {
+    pending.push(piece)
+    const norm = standardWording(normalize(piece))
+    const last = i === pieces.length - 1
+    // A piece that asks closes a part, unless the next piece is too short to ask alone.
+    const next = pieces[i + 1]
+    const nextStands = next !== undefined && next.length >= OWN_QUESTION_MIN && acts.asks(standardWording(normalize(next)))
+    if (!last && acts.asks(norm) && nextStands) {
+      out.push({ text: pending.join('，'), asked: true })
+      pending = []
+    }
+  }
+  if (out.length === 0) return [clause]
+  out.push({ text: pending.join('，'), asked: clause.asked })
+  return out
 }
 
 /** Paid by letter of credit (true: "信用证", "开证行"), by another way (false: "电汇", "不是信用证"), or not said. */
@@ -88,12 +123,14 @@ export function createReader({ wording, places, knowledge }: ReaderDeps): Reader
       correcting: act === 'correction',
       answer: acts.answer(norm, 'fact'),
       accepts: acts.answer(norm, 'offer') === true,
+      asksInstead: (narrative = false) => asksQuestion(text, narrative),
       get withoutPerson() {
         return acts.withoutPerson(norm)
       },
       get clauses() {
         return (clauses ??= splitClauses(text)
           .filter((c) => !acts.phatic(c.text))
+          .flatMap((c) => twoQuestions(c, acts))
           .flatMap(respectively))
       },
       get money() {

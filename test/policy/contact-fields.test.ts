@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { asksQuestion } from '../../src/text/question.js'
 import {
-  asksQuestion,
   isWaiting,
   keepName,
   nameProblem,

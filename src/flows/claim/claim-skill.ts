@@ -4,7 +4,7 @@ import { text, type FlowState, type Reply } from '../../engine/types.js'
 import type { Knowledge } from '../../knowledge/knowledge.js'
 import type { PlaceResolver } from '../../policy/places.js'
 import type { ReportStore } from '../../store/types.js'
-import { asksQuestion, isWaiting, parseConfirmation } from '../../policy/contact-fields.js'
+import { isWaiting, parseConfirmation } from '../../policy/contact-fields.js'
 import { extractFacts, rememberedFacts } from './extract.js'
 import { FIELD_BY_KEY, FIELDS, type ClaimSlots, type FieldDeps, type SlotKey } from './fields.js'
 import { wantsToStart } from './start-intent.js'
@@ -257,7 +257,7 @@ export function createClaimSkill({ knowledge, places, reports, deliverNotices, l
         return [text(`您正在填写报损，我们接着填。\n${here()}`)]
       }
       // A question mid-form is answered by the router (the reminder repeats where we are); it is never a field value.
-      if (asksQuestion(ctx.text, flow.step === 'description' || flow.step === 'cause')) return undefined
+      if (ctx.reading.asksInstead(flow.step === 'description' || flow.step === 'cause')) return undefined
       if (isWaiting(ctx.text)) {
         return [text(flow.step === 'confirm' ? '好的，不着急。核对好了回复“确认”提交。' : `好的，不着急。准备好了直接回复就行：\n${here()}`)]
       }

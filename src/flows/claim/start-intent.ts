@@ -1,7 +1,6 @@
 import type { TurnContext } from '../../engine/skill.js'
-import { asksQuestion } from '../../policy/contact-fields.js'
 
-const START = /(我要|我想|想要|要|帮我|申请|需要|想|准备)(在线)?(报损|报案|理赔|索赔)|^(报损|报案|在线报损|我要报损)[。.!！]?$|申请(理赔|索赔)|提出索赔|登记损失/
+const START = /(我要|我想|想要|要|帮我|申请|需要|想|准备)(在线)?(报损|报案|理赔|索赔|赔偿)|^(报损|报案|在线报损|我要报损)[。.!！]?$|申请(理赔|索赔|赔偿|赔款)|提出索赔|登记损失/
 const START_EN =
   /\b(?:report(?:ing)? (?:(?:a|an|the|my|our) )?(?:loss|claim)|file (?:(?:a|an|the|my) )?(?:claim|loss)|(?:lodge|submit|make|open) (?:a |an )?claim)\b/
 const ASK_HOW = /怎么|如何|流程|需要什么|要什么|要交什么|交什么|什么资料|什么材料|哪些资料|哪些材料|多久|电话|热线|号码|什么时候|何时|几时|哪里|在哪|谁|什么情况|哪些情况/
@@ -14,7 +13,7 @@ const ASK_HOW_EN = /^(?:how|what|when|where|who|why|which|can|could|do|does|is|a
 /** The user asks to report a loss now ("我要报损", "能帮我报案吗", "I want to report a loss"), not about reporting. */
 export function wantsToStart(ctx: TurnContext): boolean {
   return (
-    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm) && (!asksQuestion(ctx.text) || ASKS_FOR_FORM.test(ctx.norm))) ||
+    (START.test(ctx.norm) && !ASK_HOW.test(ctx.norm) && !SHOULD_I.test(ctx.norm) && (!ctx.reading.asksInstead() || ASKS_FOR_FORM.test(ctx.norm))) ||
     (START_EN.test(ctx.norm) && !ASK_HOW_EN.test(ctx.norm))
   )
 }
