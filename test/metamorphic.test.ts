@@ -15,11 +15,11 @@ const FLOOR: Record<string, number> = {
   'digits 8,000,000': 1,
   'numerals 八百万': 1,
   'WeChat politeness': 1,
-  'staff voice': 0.93,
+  'staff voice': 1,
   traditional: 1,
   typos: 1,
   'voice transcript': 1,
-  'earlier turn': 0.85,
+  'earlier turn': 1,
   correction: 1,
   English: 1,
 }

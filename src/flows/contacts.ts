@@ -38,6 +38,12 @@ export function createContactsSkill({ knowledge }: { knowledge: Knowledge }): Sk
   function about(ctx: TurnContext): 'claims' | 'online' | 'manager' | 'all' {
     if (CLAIMS.test(ctx.norm)) return 'claims'
     if (SINGLE_WINDOW.test(ctx.norm)) return 'online'
+    // "这个电话多少" right after an answer: the line given in the section that answer came from.
+    if (ctx.reading.refers) {
+      const last = ctx.session.lastSectionIds ?? []
+      if (last.includes(lines.claimsHotline.source)) return 'claims'
+      if (last.includes(lines.singleWindowSupport.source)) return 'online'
+    }
     const { topic, district } = ctx.session.profile
     if (topic && LOSS_TOPICS.has(topic)) return 'claims'
     if (topic && PLACE_TOPICS.has(topic) && district && managersOf(knowledge, district)) return 'manager'

@@ -81,6 +81,12 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
     companions: ['payout'],
     detect(ctx) {
       const whole = wholeNorm(ctx)
+      // "我们2021年3月…报关出口了一批货，买家破产了。": a loss case told without a question, with its month and its
+      // cause, is checked against the cover (no figure: a figure makes it the payout estimate's).
+      if (ctx.reading.act === 'statement' && !ctx.reading.money.length && whole === ctx.norm) {
+        const told = readFacts(knowledge, ctx.norm, ctx.now)
+        if (told.declared && told.riskIds.length) return true
+      }
       // "能赔多少" asks for an amount: the payout estimate answers it (and adds this check when asked "能赔吗").
       if (!ASKS.test(whole) || HOW_MUCH.test(ctx.norm) || (!ctx.reading.asks && HOW_MUCH.test(whole))) return false
       // One clause of "Are we covered? Shipped in July 2022, the buyer is insolvent": the question and its facts are one case.

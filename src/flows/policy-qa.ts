@@ -1,4 +1,5 @@
-import type { Skill } from '../engine/skill.js'
+import type { Skill, TurnContext } from '../engine/skill.js'
+import { describeWanted, holds } from '../understand/wants.js'
 import { ownerKey, text } from '../engine/types.js'
 import { citation, type Knowledge } from '../knowledge/knowledge.js'
 import { isLowConfidence, noteAbstention, type UnansweredRecorder } from '../handoff/unanswered.js'
@@ -19,6 +20,22 @@ export interface PolicyQaDeps {
 
 /** Policy questions answered from the knowledge base, citing the section; abstains when unsure. */
 export function createPolicyQaSkill({ knowledge, analyzer, retriever, model, unanswered }: PolicyQaDeps): Skill {
+  /** A short question that points back at the last answer and asks for something its sections do not hold. */
+  function unsaidAboutLast(ctx: TurnContext): string | undefined {
+    const { refers, wanted } = ctx.reading
+    const last = ctx.session.lastSectionIds
+    if (!refers || !wanted || !last?.length || ctx.norm.length > 16) return undefined
+    const sections = last.flatMap((id) => knowledge.sections.get(id) ?? [])
+    if (!sections.length || sections.some((s) => holds(s.body, wanted))) return undefined
+    const topic = sections[0]!.title.replace(/^[一二三四五六七八九十（）()\d.\s、]+/, '')
+    const hotlines = knowledge.contacts.policyHotlines.phones.join('、')
+    noteAbstention(ctx)
+    if (ctx.lang === 'en') {
+      return `The policy brief does not say ${describeWanted(wanted, 'en')} for this (${sections[0]!.en ?? topic}). Please call the policy hotline ${hotlines}.\n${citation(knowledge, sections[0]!.id)}`
+    }
+    return `政策简介里关于“${topic}”没有写${describeWanted(wanted, 'zh')}，我不敢乱说。建议致电政策办理咨询电话 ${hotlines} 咨询。\n${citation(knowledge, sections[0]!.id)}`
+  }
+
   return {
     key: 'policy-qa',
     menuLabel: '政策问答（保什么、赔多少、怎么领保单等）',
@@ -28,6 +45,10 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever, model, una
         ? [text('Please type your question, for example “What is the indemnity ratio?” or “How do I get the policy online?”')]
         : [text('请直接输入您的问题，例如：“赔付比例是多少？”“保单怎么领取？”')],
     handle: async function answerPolicyQuestion(ctx) {
+      // "这个要多久" right after an answer: about what that answer was about. When its sections hold no value of the
+      // kind asked (no duration), the brief does not say it: said plainly, never answered from another section.
+      const unsaid = unsaidAboutLast(ctx)
+      if (unsaid) return [text(unsaid)]
       // ctx.norm has colloquial, Cantonese and typo wording already rewritten (几时→什么时候, 陪付→赔付).
       const retrieval = retriever.retrieve(ctx.norm, ctx.lang)
       // Abstention is decided here, before any model call: no cost, no invention.

@@ -280,7 +280,7 @@ export function splitMonths(text: string, months: MonthRef[]): { declared?: Mont
 }
 
 const OWN_NAME_YES =
-  /(以|用)(我们|我司|自己|本公司|公司)(自己|公司|自己公司)?的?名义|我们(自己)?(签|报关)|自己签|我司签|自营出口|自己报关|(?<![a-z])(in our own name|under our own name|in our (company'?s? )?name|under our name|we signed (it|the contract)( ourselves)?|we declared (it|the goods) ourselves|signed and declared by us)(?![a-z])/
+  /(以|用)(我们|我司|自己|本公司|公司|他们|他们自己|该公司|该企业|企业|企业自己)(自己|公司|自己公司|企业)?的?名义|我们(自己)?(签|报关)|自己签|我司签|自营出口|自己报关|(?<![a-z])(in our own name|under our own name|in our (company'?s? )?name|under our name|we signed (it|the contract)( ourselves)?|we declared (it|the goods) ourselves|signed and declared by us)(?![a-z])/
 const OWN_NAME_NO =
   /(别人|他人|关联公司|香港公司|境外公司|其他公司|代理公司|外贸公司|货代|朋友)的?(名义|抬头|签|报关|出口)|(通过|借用|挂靠|代理|委托).{0,10}(报关|签|出口)|不是(以)?(我们|我司|自己|公司)的?名义|(?<![a-z])((through|via|by) (an?|our|a hong kong|our hong kong|an overseas|a related) (agent|company|affiliate|trading company|forwarder)|in (another|someone else's|an agent's|our hk company's|our hong kong company's|a related company's) (company's )?name|not in our (own )?name)(?![a-z])/
 

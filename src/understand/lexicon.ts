@@ -26,6 +26,7 @@ export const wordingSchema = z.object({
     detail: phrases,
     person: phrases,
     personAlone: phrases,
+    reference: phrases,
   }),
   facts: z.object({
     lc: phrases,

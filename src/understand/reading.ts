@@ -9,6 +9,7 @@ import { wordingOf, type Act, type Acts } from './acts.js'
 import { splitClauses, respectively, type Clause } from './clauses.js'
 import type { Lexicon, WordingFile } from './lexicon.js'
 import { findStatedFacts, type StatedFact } from './stated.js'
+import { wantedBy, type Wanted } from './wants.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
 
 /**
@@ -26,6 +27,10 @@ export interface Reading {
   asks: boolean
   /** Leans on the last answer ("那宝安呢", "如果是信用证呢"). */
   leaning: boolean
+  /** Points back at what the last answer was about ("这个要多久", "它包括什么", "is it free?"). */
+  refers: boolean
+  /** The kind of value the question asks for ("要多久": a duration), if it asks for one. */
+  wanted: Wanted | undefined
   /** Corrects what was said before ("不对，是600万美元"). */
   correcting: boolean
   /** The answer to the bot's yes/no question of fact ("是的", "不是", "对，用了信用证"); undefined: neither. */
@@ -121,6 +126,8 @@ export function createReader({ wording, places, knowledge }: ReaderDeps): Reader
       asks: acts.asks(norm),
       leaning: acts.leaning(norm),
       correcting: act === 'correction',
+      refers: lexicon.has('reference', norm),
+      wanted: wantedBy(norm),
       answer: acts.answer(norm, 'fact'),
       accepts: acts.answer(norm, 'offer') === true,
       asksInstead: (narrative = false) => asksQuestion(text, narrative),

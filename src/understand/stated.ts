@@ -33,8 +33,10 @@ const TERM = /(?:保险期限?|保障期限?|保单期限?|有效期|保多久|�
 export function findStatedFacts(norm: string, acts: Acts): StatedFact[] {
   const found: StatedFact[] = []
   for (const m of norm.matchAll(PHONE)) {
+    // The words before the number name it ("理赔电话是…"); else the few right after ("打88325713报案").
     const before = norm.slice(Math.max(0, m.index - 14), m.index)
-    const role = ROLES.find(([, re]) => re.test(before))?.[0]
+    const after = norm.slice(m.index + m[0].length, m.index + m[0].length + 6)
+    const role = ROLES.find(([, re]) => re.test(before))?.[0] ?? ROLES.find(([, re]) => re.test(after))?.[0]
     found.push({ kind: 'phone', value: m[1]!, raw: m[0], ...(role ? { role } : {}) })
   }
   const ratio = RATIO.exec(norm)
