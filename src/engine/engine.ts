@@ -147,11 +147,19 @@ export function createEngine({ store, skills, otherwise, logger, reader, now = D
     const found = ctx.reading.clauses
     if (found.length < 2 || found.length > MAX_PARTS) return undefined
     if (skills.some((s) => s.exclusive && s.detect(ctx))) return undefined
-    const tagged = found.map(({ text: clause, asked, separate }) => {
+    const tagged: Array<{ clause: string; skill: Skill | undefined; separate?: boolean }> = []
+    for (const { text: clause, asked, separate } of found) {
       const c = narrow(ctx, clause)
       const skill = skills.find((s) => !s.transient && s.detect(c)) ?? (asked || c.reading.asks ? otherwise : undefined)
-      return { clause, skill, separate }
-    })
+      const before = tagged.at(-1)
+      // "想问下具体怎么办", "叫咩名": a question no skill takes and the knowledge base cannot answer alone leans on the
+      // part before it; it is read with that part, not answered "没有找到" on its own.
+      if (skill === otherwise && before?.skill && !separate && otherwise.canAnswer?.(c) === false) {
+        before.clause = `${before.clause}，${clause}`
+        continue
+      }
+      tagged.push({ clause, skill, separate })
+    }
     // A skill answers all its clauses at once; each policy question is retrieved on its own.
     const groups = new Map<string, { skill: Skill; clauses: string[] }>()
     tagged.forEach(({ clause, skill, separate }, i) => {

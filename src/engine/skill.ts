@@ -42,6 +42,11 @@ export interface Skill {
    * is kept as for any detour ("转人工" while filling in a loss report is a request, not a company name).
    */
   interrupts?: boolean
+  /**
+   * Whether this skill has an answer for the message alone (Q&A: the knowledge base has a section for it). A part
+   * of a longer message it cannot answer alone ("想问下具体怎么办", "叫咩名") is read together with the part before.
+   */
+  canAnswer?(ctx: TurnContext): boolean
   /** Greetings, "详细一点": answering them does not change the topic a follow-up refers to. */
   transient?: boolean
   /**

@@ -82,6 +82,8 @@ export async function runGolden(bot: Bot, items: GoldenItem[], users = 'golden')
   return results
 }
 
+const ABSTAINED = /没有找到确切答案|could not find this in the policy brief/
+
 function judge(item: GoldenItem, answer: string, cited: string[]): { ok: boolean; why?: string } {
   if (item.category === 'abstain') {
     return /没有找到确切答案|could not find this in the policy brief/.test(answer) ? { ok: true } : { ok: false, why: 'should abstain' }
@@ -89,6 +91,9 @@ function judge(item: GoldenItem, answer: string, cited: string[]): { ok: boolean
   if (item.sections.length && !cited.some((id) => item.sections.includes(id))) {
     return { ok: false, why: `cited [${cited.join(', ')}], want one of [${item.sections.join(', ')}]` }
   }
+  // An answer with an apology in it ("没有找到确切答案") beside the facts asked for: a part of the message was misread
+  // as a question of its own. Only where the item does not expect the apology itself.
+  if (ABSTAINED.test(answer) && !item.category.includes('abstain') && !item.facts.some((f) => ABSTAINED.test(f))) return { ok: false, why: 'apologised for a part it should have read' }
   const missing = item.facts.filter((f) => !answer.includes(f))
   if (missing.length) return { ok: false, why: `missing ${missing.join(' / ')}` }
   const wrong = item.absent.filter((f) => answer.includes(f))

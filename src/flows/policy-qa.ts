@@ -40,6 +40,7 @@ export function createPolicyQaSkill({ knowledge, analyzer, retriever, model, una
     key: 'policy-qa',
     menuLabel: '政策问答（保什么、赔多少、怎么领保单等）',
     detect: () => false,
+    canAnswer: (ctx) => retriever.retrieve(ctx.norm, ctx.lang).sections.length > 0,
     start: (ctx) =>
       ctx.lang === 'en'
         ? [text('Please type your question, for example “What is the indemnity ratio?” or “How do I get the policy online?”')]

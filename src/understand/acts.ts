@@ -56,7 +56,7 @@ export function createActs(lex: Lexicon): Acts {
   // "收不收费", "赔不赔", "行不行": a verb, 不, the same verb asks.
   const aNotA = /(\p{Script=Han})[不没]\1/u
   function asks(norm: string): boolean {
-    return lex.has('question', norm) || aNotA.test(norm)
+    return lex.has('question', norm) || lex.leads('questionLead', norm) || aNotA.test(norm)
   }
 
   return {

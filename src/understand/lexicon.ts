@@ -20,6 +20,7 @@ export const wordingSchema = z.object({
     politeness: phrases,
     correction: phrases,
     question: phrases,
+    questionLead: phrases,
     leaning: phrases,
     checking: phrases,
     complaint: phrases,
@@ -59,6 +60,8 @@ export interface Lexicon {
   whole(list: keyof Lists, norm: string): boolean
   /** The text starts with a phrase of the list. */
   starts(list: keyof Lists, norm: string): boolean
+  /** A phrase of the list opens the text or a clause of it ("…, who is our manager?"). */
+  leads(list: keyof Lists, norm: string): boolean
   /** The pattern of a list, for a caller that must find where a phrase is. */
   source(list: keyof Lists): string
 }
@@ -74,17 +77,20 @@ export function compileLexicon(file: WordingFile): Lexicon {
   const anywhere = new Map<keyof Lists, RegExp>()
   const wholes = new Map<keyof Lists, RegExp>()
   const starts = new Map<keyof Lists, RegExp>()
+  const leads = new Map<keyof Lists, RegExp>()
   for (const key of Object.keys(lists) as Array<keyof Lists>) {
     const alt = alternation(lists[key])
     sources.set(key, alt)
     anywhere.set(key, new RegExp(alt))
     wholes.set(key, new RegExp(`^(?:${alt})${TRAIL}$`))
     starts.set(key, new RegExp(`^(?:${alt})`))
+    leads.set(key, new RegExp(`(?:^|[,，.;；!?！？:：]\\s*)(?:${alt})`))
   }
   return {
     has: (list, norm) => anywhere.get(list)!.test(norm),
     whole: (list, norm) => wholes.get(list)!.test(norm),
     starts: (list, norm) => starts.get(list)!.test(norm),
+    leads: (list, norm) => leads.get(list)!.test(norm),
     source: (list) => sources.get(list)!,
   }
 }
