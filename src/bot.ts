@@ -34,6 +34,7 @@ import type { Segmenter } from './rag/segmenter.js'
 import type { Store } from './store/types.js'
 import { createReader, type Reader } from './understand/reading.js'
 import { createFactCheckSkill } from './flows/fact-check.js'
+import { createClarifyFigureSkill } from './flows/clarify.js'
 
 export interface BotDeps {
   knowledge: Knowledge
@@ -120,6 +121,8 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
     manager,
     createAlternativesSkill({ knowledge }),
     createContactsSkill({ knowledge }),
+    // "500万美元可以吗": a figure nothing else claimed, with nothing to say what it is: asked back, never guessed.
+    createClarifyFigureSkill({ reader, eligibility, payout }),
   ]
 
   // Facts said in passing ("我们在沙井", "买家欠了30万美元") are remembered for later answers and follow-ups.

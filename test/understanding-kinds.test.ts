@@ -133,3 +133,37 @@ describe('every part of a message is answered', () => {
     expect(a).not.toContain('前面说的')
   })
 })
+
+describe('a figure with nothing to say what it is', () => {
+  it('is asked about, never guessed, in several wordings', async () => {
+    for (const q of ['500万美元可以吗', '800万', '我们大概700万美金', '30万美元能行吗', 'USD 5 million, ok?']) {
+      const a = await ask(q)
+      expect(a, q).toMatch(/出口额[\s\S]*损失金额|2020 exports[\s\S]*loss/)
+      expect(a, q).not.toMatch(/符合统保条件|不在这次统保|预计可赔|没有找到确切答案|could not find/)
+    }
+  })
+
+  it('the answer sends the figure to the check it belongs to, and follow-ups go on from there', async () => {
+    const c = chat(bot)
+    await c.say('500万美元可以吗')
+    expect(await c.say('1')).toContain('符合统保条件')
+    expect(await c.say('那如果是900万呢')).toContain('不在这次统保')
+    const d = chat(bot)
+    await d.say('30万美元能行吗')
+    expect(await d.say('是损失')).toContain('150,000美元')
+    const e = chat(bot)
+    await e.say('我们大概700万美金')
+    expect(await e.say('出口额')).toContain('符合统保条件')
+  })
+
+  it('something else instead of the answer is answered as usual', async () => {
+    const c = chat(bot)
+    await c.say('10万')
+    expect(await c.say('宝安区客户经理是谁')).toContain('吕宇翔')
+  })
+
+  it('a figure with its role is not asked about', async () => {
+    expect(await ask('2020年出口额500万美元')).toContain('符合统保条件')
+    expect(await ask('买家欠了10万美元')).toContain('80,000美元')
+  })
+})

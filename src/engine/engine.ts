@@ -85,7 +85,8 @@ export function createEngine({ store, skills, otherwise, logger, reader, now = D
     if ((!intent || intent === flow.name) && !interrupted) {
       const replies = intent ? await (owner.start ?? owner.handle)(ctx) : await owner.resume(ctx)
       if (replies) {
-        ctx.session.profile.topic = owner.key
+        // A flow that handed the message to another skill (a figure's role told) leaves that skill's topic.
+        ctx.session.profile.topic = ctx.session.flow?.name ?? owner.key
         ctx.session.profile.topicAt = ctx.now
         return replies
       }
