@@ -163,3 +163,20 @@ describe('English greetings and menu numbers', () => {
     expect(await chat(bot).say('你好')).toContain('回复数字选择')
   })
 })
+
+describe('one source line per reply', () => {
+  it('a reply that cites several sections of the brief names them on one line, after the answer', async () => {
+    const { oneSourceLine } = await import('../src/engine/compose.js')
+    expect(oneSourceLine('答一\n来源：《简介》甲\n\n答二\n来源：《简介》乙\n回复“详细一点”查看全文。')).toBe('答一\n\n答二\n来源：《简介》甲；乙\n回复“详细一点”查看全文。')
+    // Lines of another document, or a single line, stay as they are.
+    expect(oneSourceLine('答\n来源：《简介》甲')).toBe('答\n来源：《简介》甲')
+    expect(oneSourceLine('答\n来源：《简介》甲\n来源：《另一份》乙')).toBe('答\n来源：《简介》甲\n来源：《另一份》乙')
+  })
+
+  it('the bot answers a two-part question with one source line', async () => {
+    const { chat, testBot } = await import('./helpers/bot.js')
+    const a = await chat(testBot()).say('宝安区客户经理是谁？理赔电话是多少？')
+    expect(a.split('\n').filter((l) => l.startsWith('来源：'))).toHaveLength(1)
+    expect(a).toMatch(/来源：.*线下领取保单；/)
+  })
+})

@@ -59,6 +59,10 @@ if (!withModel) {
   row('tune', part('tune'))
   row('holdout (untuned)', part('holdout'))
   console.log(`\noverall: ${results.filter((r) => r.ok).length}/${results.length} = ${(100 * accuracy).toFixed(1)}%`)
+  // How long the answers are on a phone: characters before the source line (the loss report's summary included).
+  const lengths = results.map((r) => [...r.answer.split('\n').filter((l) => !l.startsWith('来源：')).join('')].length).sort((a, b) => a - b)
+  const at = (p: number) => lengths[Math.min(lengths.length - 1, Math.floor(p * lengths.length))]
+  console.log(`answer length (characters, without the source line): p50 ${at(0.5)}, p90 ${at(0.9)}, over 300: ${lengths.filter((n) => n > 300).length}/${lengths.length}`)
   // Failures of the tuning part only: the held-out part's are counted, not shown (read them only to judge a release).
   failuresOf(showHoldout ? results : results.filter((r) => splitOf(r.item) === 'tune'))
 

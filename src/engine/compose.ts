@@ -36,3 +36,21 @@ export function mergeAnswers(answers: Reply[][]): Reply[] {
   }
   return [text([blocks.join('\n\n'), sources.join('\n'), more].filter(Boolean).join('\n\n'))]
 }
+
+const CITED = /^来源：《([^》]+)》(.+)$/
+
+/**
+ * The source lines of one reply as one line: "来源：《简介》二（三）1. 保障范围；二（三）2. 保障风险种类", where the
+ * last one stood. On a phone several lines of the same document title are noise between the answer and what follows.
+ */
+export function oneSourceLine(reply: string): string {
+  const lines = reply.split('\n')
+  const cited = lines.map((l) => CITED.exec(l.trim())).filter((m): m is RegExpExecArray => !!m)
+  if (cited.length < 2 || cited.some((m) => m[1] !== cited[0]![1])) return reply
+  const titles = [...new Set(cited.map((m) => m[2]!.trim()))]
+  const combined = `来源：《${cited[0]![1]}》${titles.join('；')}`
+  // Where the last one stood: after every part of the answer, before "回复“详细一点”…".
+  const last = lines.findLastIndex((l) => CITED.test(l.trim()))
+  const out = lines.flatMap((l, i) => (i === last ? [combined] : CITED.test(l.trim()) ? [] : [l]))
+  return out.join('\n').replace(/\n{3,}/g, '\n\n')
+}

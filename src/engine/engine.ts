@@ -4,7 +4,7 @@ import { runTurn, StoreUnavailableError } from '../store/types.js'
 import { maskPersonalData } from '../text/mask.js'
 import { detectLang } from '../text/lang.js'
 import type { Reader } from '../understand/reading.js'
-import { mergeAnswers } from './compose.js'
+import { mergeAnswers, oneSourceLine } from './compose.js'
 import type { Skill, TurnContext } from './skill.js'
 import { SESSION_VERSION, newSession, ownerKey, text, type InboundMessage, type Reply, type Session } from './types.js'
 
@@ -261,7 +261,8 @@ export function createEngine({ store, skills, otherwise, logger, reader, now = D
           if (logger.isLevelEnabled('debug')) {
             logger.debug({ channel: message.channel, user: message.userId, text: maskPersonalData(ctx.text), flow: session.flow?.step }, 'turn')
           }
-          const answered = await turn(ctx)
+          // One combined source line per reply, however many parts and skills answered.
+          const answered = (await turn(ctx)).map((r) => ({ ...r, text: oneSourceLine(r.text) }))
           const replies = after ? await after(ctx, answered) : answered
           // No session after the store was found wiped: this user may have lost a handoff or a form midway.
           if (!stored && store.wipedAt?.() !== undefined) replies.unshift(text(STORE_WIPED))
@@ -274,7 +275,7 @@ export function createEngine({ store, skills, otherwise, logger, reader, now = D
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err
         logger.warn({ err: err.message, channel: message.channel }, 'store unavailable; answering without the session')
-        return statelessTurn(message, t, readFlow ?? formMarks.get(owner))
+        return (await statelessTurn(message, t, readFlow ?? formMarks.get(owner))).map((r) => ({ ...r, text: oneSourceLine(r.text) }))
       }
     },
   }

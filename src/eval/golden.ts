@@ -61,7 +61,8 @@ const CITATION = /来源：《[^》]*》(.+)/g
 /** Section ids cited in an answer, read back from its "来源：" lines. */
 export function citedSections(bot: Bot, answer: string): string[] {
   const byTitle = new Map([...bot.knowledge.sections.values()].map((s) => [s.title, s.id]))
-  return [...answer.matchAll(CITATION)].map((m) => byTitle.get(m[1]!.trim()) ?? `?${m[1]}`)
+  // One line may cite several sections of the brief: "来源：《…》标题一；标题二".
+  return [...answer.matchAll(CITATION)].flatMap((m) => m[1]!.split('；').map((t) => byTitle.get(t.trim()) ?? `?${t}`))
 }
 
 /** Ask each golden question as a new user and judge the answer by its citations and facts. */
