@@ -83,7 +83,7 @@ export function createCoverageSkill({ knowledge, reportHint }: { knowledge: Know
       const whole = wholeNorm(ctx)
       // "我们2021年3月…报关出口了一批货，买家破产了。": a loss case told without a question, with its month and its
       // cause, is checked against the cover (no figure: a figure makes it the payout estimate's).
-      if (ctx.reading.act === 'statement' && !ctx.reading.money.length && whole === ctx.norm) {
+      if (ctx.reading.act === 'statement' && whole === ctx.norm && ctx.reading.months.length && !ctx.reading.money.length) {
         const told = readFacts(knowledge, ctx.norm, ctx.now)
         if (told.declared && told.riskIds.length) return true
       }

@@ -26,22 +26,22 @@ export interface Reading {
   /** Some part of it asks something. */
   asks: boolean
   /** Leans on the last answer ("那宝安呢", "如果是信用证呢"). */
-  leaning: boolean
+  readonly leaning: boolean
   /** Points back at what the last answer was about ("这个要多久", "它包括什么", "is it free?"). */
-  refers: boolean
+  readonly refers: boolean
   /** The kind of value the question asks for ("要多久": a duration), if it asks for one. */
-  wanted: Wanted | undefined
+  readonly wanted: Wanted | undefined
   /** Corrects what was said before ("不对，是600万美元"). */
   correcting: boolean
   /** The answer to the bot's yes/no question of fact ("是的", "不是", "对，用了信用证"); undefined: neither. */
-  answer: boolean | undefined
+  readonly answer: boolean | undefined
   /**
    * Asks something rather than answering the question the bot put (a form's field): the strict test, by where the
    * question words stand. `narrative`: inside a free account of events only a question mark at the end counts.
    */
   asksInstead(narrative?: boolean): boolean
   /** Accepts the bot's offer ("好的", "要", "可以"; "需要转人工吗？"). */
-  accepts: boolean
+  readonly accepts: boolean
   /** The text without a request for a person: what else the message says. */
   withoutPerson: string
   /** The parts to answer: greetings and politeness dropped, "X和Y分别…" as two questions. */
@@ -124,12 +124,23 @@ export function createReader({ wording, places, knowledge }: ReaderDeps): Reader
       norm,
       act,
       asks: acts.asks(norm),
-      leaning: acts.leaning(norm),
       correcting: act === 'correction',
-      refers: lexicon.has('reference', norm),
-      wanted: wantedBy(norm),
-      answer: acts.answer(norm, 'fact'),
-      accepts: acts.answer(norm, 'offer') === true,
+      // Read on first use: most messages are never asked these.
+      get leaning() {
+        return acts.leaning(norm)
+      },
+      get refers() {
+        return lexicon.has('reference', norm)
+      },
+      get wanted() {
+        return wantedBy(norm)
+      },
+      get answer() {
+        return acts.answer(norm, 'fact')
+      },
+      get accepts() {
+        return acts.answer(norm, 'offer') === true
+      },
       asksInstead: (narrative = false) => asksQuestion(text, narrative),
       get withoutPerson() {
         return acts.withoutPerson(norm)
