@@ -102,3 +102,20 @@ describe('knowledge/wording.json', () => {
     expect(bot.reader.read('是的', Date.now()).answer).toBe(true)
   })
 })
+
+describe('what each figure is: one reader of amounts and their roles', () => {
+  const roles = (t: string) => read(t).amounts.map((a) => [a.raw, a.role])
+  it('reads the firm’s exports, a loss, a sum paid back and a limit apart, clause by clause', () => {
+    expect(roles('我们2020年出口额500万美元，买家欠了10万美元')).toEqual([['500万美元', 'exports'], ['10万美元', 'loss']])
+    expect(roles('买家总共欠12万美元，后来还了6万美元')).toEqual([['12万美元', 'loss'], ['6万美元', 'repaid']])
+    expect(roles('限额15万美元，买家欠了20万美元')).toEqual([['15万美元', 'limit'], ['20万美元', 'loss']])
+    expect(roles('Our 2020 exports were USD 7.5 million')).toEqual([['USD 7.5 million', 'exports']])
+    expect(roles('我们出口600万美元')).toEqual([['600万美元', 'exports']])
+  })
+  it('leaves a figure with nothing around it unsaid (the bot asks)', () => {
+    expect(roles('500万美元可以吗')).toEqual([['500万美元', 'unsaid']])
+  })
+  it('does not take a shipment in a loss story for the firm’s exports', () => {
+    expect(roles('出口了一批货，买家欠我们10万美元')).toEqual([['10万美元', 'loss']])
+  })
+})

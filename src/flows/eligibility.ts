@@ -10,12 +10,10 @@ import { describeFigure, formatMoneyIn, formatNumber, managerAnswer, managerLine
 const FLOW = 'eligibility'
 const VERSION = 1
 const ASKS = /能(不能|否)?(参加|参与|加入|享受|申请|领取?|拿到)|可以(参加|参与|加入|享受|申请|领)|可不可以(参加|领)|符合|资格|够格|够不够|有没有份|算不算统保|是不是统保|统保企业吗|谁能|哪些企业|什么企业|什么样的企业|哪类企业|适用(对象|范围)|条件/
-const EXPORTS = /出口(额|金额|总额|量)?|外贸额|营业额/
 const PAYOUT = /欠|赔|损失|货款|拖欠|不付/
 // English: "Can we join?", "are we eligible", "do we qualify", "our 2020 exports were 7.5M".
 const EN_ASKS =
   /(?<![a-z])(?:eligib\w*|qualif\w*|can (?:we|i|my company|our company|my firm|our firm) (?:join|participate|take part|sign up|apply|enrol+|get (?:the|this|a) (?:policy|cover))|join the (?:scheme|programme|program|policy|plan)|take part in the|who can (?:join|apply|take part)|which (?:firms|companies|exporters) (?:can|qualify))(?![a-z])/
-const EN_EXPORTS = /(?<![a-z])(?:exports?|exported|export (?:volume|sales|value)|turnover)(?![a-z])/
 const EN_PAYOUT = /(?<![a-z])(?:owes?|owed|unpaid|loss(?:es)?|claim\w*|payout|compensat\w*|indemnit\w*|covered|cover|bankrupt\w*|default\w*|refus\w*|risks?)(?![a-z])/
 // "那如果是900万呢", "what about 7.5M?", "要是820万呢": a new figure for the same question.
 const WHAT_IF = /如果|假如|要是|假设|换成|那|呢|(?<![a-z])(?:what about|what if|how about|and if|if it|if we|suppose)(?![a-z])/
@@ -208,7 +206,7 @@ ${citation(knowledge, c.singleWindowUrl.source)}`)]
   }
 
   function isFollowUp(ctx: TurnContext): boolean {
-    return WHAT_IF.test(ctx.norm) || EXPORTS.test(ctx.norm) || EN_EXPORTS.test(ctx.norm) || ctx.norm.length <= 12
+    return WHAT_IF.test(ctx.norm) || ctx.reading.amounts.some((a) => a.role === 'exports') || ctx.norm.length <= 12
   }
 
   return {
@@ -223,8 +221,8 @@ ${citation(knowledge, c.singleWindowUrl.source)}`)]
       // "How can I get the policy online?" asks how to collect it, not whether the firm may.
       const howToCollect = /\b(how|where)\b/.test(norm) && !/eligib|qualif|\bjoin\b/.test(norm)
       if (EN_ASKS.test(norm) && !EN_PAYOUT.test(norm) && !howToCollect) return true
-      const exports = EXPORTS.test(norm) || EN_EXPORTS.test(norm)
-      return exports && !PAYOUT.test(norm) && !EN_PAYOUT.test(norm) && parseAllMoney(ctx.text).length > 0
+      // "2020年出口额600万美元", "our 2020 exports were 7.5M": a figure read as the firm's exports.
+      return ctx.reading.amounts.some((a) => a.role === 'exports') && !PAYOUT.test(norm) && !EN_PAYOUT.test(norm)
     },
     start: (ctx) => {
       waitFor(ctx, 'amount')

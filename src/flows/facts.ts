@@ -1,12 +1,10 @@
 import type { TurnContext } from '../engine/skill.js'
 import type { Knowledge } from '../knowledge/knowledge.js'
-import { parseAllMoney } from '../policy/amount.js'
 import { findOwnName, findRisks, splitMonths } from '../policy/coverage.js'
 import { findMonths } from '../policy/dates.js'
 import { updateLosses } from '../policy/losses.js'
 import type { PlaceResolver } from '../policy/places.js'
 
-const EXPORTS = /出口额|出口金额|外贸额|出口总额|出口了|出口(?=\d|[一二三四五六七八九十几两]|约|大概|差不多)|exports?\b/
 const SHIPPED = /出运|出货|发货|报关|出口|出的货|发的货|走的货|装船|shipped|declared|exported|shipment/
 
 /**
@@ -33,7 +31,9 @@ export function createFactsObserver({ knowledge, places }: { knowledge: Knowledg
     if (risks.length) facts.riskIds = risks.map((k) => k.id)
 
     const months = splitMonths(n, findMonths(n, new Date(ctx.now)))
-    if (months.declared && SHIPPED.test(n) && !EXPORTS.test(n)) facts.declared = { year: months.declared.year, month: months.declared.month }
+    // The firm's export figure for a year is not a shipment's declaration month ("2020年出口额500万美元").
+    const exported = ctx.reading.amounts.find((a) => a.role === 'exports')
+    if (months.declared && SHIPPED.test(n) && !exported) facts.declared = { year: months.declared.year, month: months.declared.month }
 
     const lc = ctx.reading.lc
     if (lc !== undefined) facts.lc = lc
@@ -41,10 +41,9 @@ export function createFactsObserver({ knowledge, places }: { knowledge: Knowledg
     const own = findOwnName(n)
     if (own !== undefined) facts.ownName = own
 
-    if (EXPORTS.test(n)) {
-      const amount = parseAllMoney(ctx.text)[0]
+    if (exported) {
       const otherYear = findMonths(n, new Date(ctx.now)).some((m) => m.year !== knowledge.rules.eligibility.year)
-      if (amount && amount.currency === 'USD' && !amount.approx && !otherYear) facts.exports2020Usd = amount.value
+      if (exported.currency === 'USD' && !exported.approx && !otherYear) facts.exports2020Usd = exported.value
     }
   }
 }

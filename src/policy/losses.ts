@@ -155,6 +155,37 @@ interface Draft {
   amounts: LossAmount[]
 }
 
+/** What an amount of money in a message is: the firm's exports, a loss, a sum paid back, a limit or a payout, or not said. */
+export type AmountRole = 'exports' | 'loss' | 'repaid' | 'limit' | 'unsaid'
+
+// "我们出口600万美元", "exported 7.5M": exports, when nothing in the message speaks of a loss.
+const EXPORTS_FIGURE = /出口\s*(?=\d|[一二三四五六七八九十几两]|约|大概|差不多)/
+
+/**
+ * Every amount of money in a message with its role, read from the words of its clause: the one reader of what a
+ * figure is, for the facts remembered, the eligibility check and the loss reading alike. Offsets are into the
+ * message as given.
+ */
+export function amountRoles(message: string): Array<MoneySpan & { role: AmountRole }> {
+  if (!message) return []
+  const spans = parseMoneySpans(message)
+  if (!spans.length) return []
+  const f = fold(message)
+  const ends = clauseEnds(f)
+  const lossSaid = LOSS_WORDS.test(f)
+  return spans.map((a) => {
+    const { from, to } = clauseAround(f, ends, a.start, a.end)
+    const clause = f.slice(from, to)
+    const lead = f.slice(Math.max(from, a.start - NOT_LOSS_LOOKBACK), a.start)
+    let role: AmountRole
+    if ((EXPORT_WORDS.test(clause) && !LOSS_WORDS.test(clause)) || (!lossSaid && EXPORTS_FIGURE.test(clause))) role = 'exports'
+    else if (NOT_LOSS_BEFORE.test(lead) || NOT_LOSS_AFTER.test(f.slice(a.end, to))) role = 'limit'
+    else if (REPAID_BEFORE.test(f.slice(Math.max(0, a.start - NOT_LOSS_LOOKBACK), a.start))) role = 'repaid'
+    else role = lossSaid ? 'loss' : 'unsaid'
+    return { ...a, role }
+  })
+}
+
 /**
  * Read one message into loss groups per buyer or issuing bank, saying how the grouping was decided.
  * `answering`: the message answers "how much is the loss?", so its amounts are losses without a word like "欠".

@@ -1,4 +1,5 @@
-import { parseAllMoney, type MoneyAmount } from '../policy/amount.js'
+import { parseAllMoney, type MoneyAmount, type MoneySpan } from '../policy/amount.js'
+import { amountRoles, type AmountRole } from '../policy/losses.js'
 import { findMonths, type MonthRef } from '../policy/dates.js'
 import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
 import { standardWording } from '../text/colloquial.js'
@@ -48,6 +49,8 @@ export interface Reading {
   readonly clauses: Clause[]
   /** Amounts of money, in order. */
   readonly money: MoneyAmount[]
+  /** Each amount with what it is (the firm's exports, a loss, a sum paid back, a limit), from the words around it. */
+  readonly amounts: Array<MoneySpan & { role: AmountRole }>
   /** Months and years named, relative ones resolved against the message time. */
   readonly months: MonthRef[]
   /** The district the message names, by district, street or pinyin. */
@@ -116,6 +119,7 @@ export function createReader({ wording, places, knowledge }: ReaderDeps): Reader
     let clauses: Clause[] | undefined
     let money: MoneyAmount[] | undefined
     let months: MonthRef[] | undefined
+    let amounts: Array<MoneySpan & { role: AmountRole }> | undefined
     let place: { v: PlaceMatch | undefined } | undefined
     let lc: { v: boolean | undefined } | undefined
     let stated: StatedFact[] | undefined
@@ -153,6 +157,9 @@ export function createReader({ wording, places, knowledge }: ReaderDeps): Reader
       },
       get money() {
         return (money ??= parseAllMoney(text))
+      },
+      get amounts() {
+        return (amounts ??= amountRoles(text))
       },
       get months() {
         return (months ??= findMonths(norm, new Date(now)))
