@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { streetsSchema, type StreetsFile } from '../policy/places.js'
 import { parsePolicyMarkdown } from './parse-policy.js'
-import { wordingSchema, type WordingFile } from '../understand/lexicon.js'
 import {
   contactsSchema,
   countriesSchema,
@@ -11,6 +10,7 @@ import {
   policySchema,
   rulesSchema,
   synonymsSchema,
+  wordingSchema,
   type Contacts,
   type CountriesFile,
   type ManagersFile,
@@ -20,6 +20,7 @@ import {
   type Rules,
   type Section,
   type SynonymsFile,
+  type WordingFile,
 } from './schema.js'
 
 /** The raw text of every knowledge file, keyed by file name; read by the runtime's own loader. */

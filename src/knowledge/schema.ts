@@ -123,3 +123,33 @@ export const countriesSchema = z.object({
   regions: z.array(z.object({ name: z.string().min(2), aliases: z.array(z.string().min(2)) })).min(1),
 })
 export type CountriesFile = z.infer<typeof countriesSchema>
+
+/** knowledge/wording.json: how users say things, as phrase lists (read by src/understand). */
+const wordingPhrases = z.array(z.string().min(1)).min(1)
+
+export const wordingSchema = z.object({
+  comment: z.string().optional(),
+  acts: z.object({
+    yes: wordingPhrases,
+    accept: wordingPhrases,
+    no: wordingPhrases,
+    thanks: wordingPhrases,
+    greeting: wordingPhrases,
+    politeness: wordingPhrases,
+    correction: wordingPhrases,
+    question: wordingPhrases,
+    questionLead: wordingPhrases,
+    leaning: wordingPhrases,
+    checking: wordingPhrases,
+    complaint: wordingPhrases,
+    detail: wordingPhrases,
+    person: wordingPhrases,
+    personAlone: wordingPhrases,
+    reference: wordingPhrases,
+  }),
+  facts: z.object({
+    lc: wordingPhrases,
+    notLc: wordingPhrases,
+  }),
+})
+export type WordingFile = z.infer<typeof wordingSchema>

@@ -1,5 +1,7 @@
-import { z } from 'zod'
+import type { WordingFile } from '../knowledge/schema.js'
 import { escapeRegExp } from '../text/terms.js'
+
+export type { WordingFile }
 
 /*
  * knowledge/wording.json: how users say things (yes, no, thanks, a correction, a question, a fact's name), as
@@ -7,34 +9,7 @@ import { escapeRegExp } from '../text/terms.js'
  * uses them, so a new way of saying something is a data change with a test, not another regular expression.
  */
 
-const phrases = z.array(z.string().min(1)).min(1)
 
-export const wordingSchema = z.object({
-  comment: z.string().optional(),
-  acts: z.object({
-    yes: phrases,
-    accept: phrases,
-    no: phrases,
-    thanks: phrases,
-    greeting: phrases,
-    politeness: phrases,
-    correction: phrases,
-    question: phrases,
-    questionLead: phrases,
-    leaning: phrases,
-    checking: phrases,
-    complaint: phrases,
-    detail: phrases,
-    person: phrases,
-    personAlone: phrases,
-    reference: phrases,
-  }),
-  facts: z.object({
-    lc: phrases,
-    notLc: phrases,
-  }),
-})
-export type WordingFile = z.infer<typeof wordingSchema>
 
 /** One phrase as a pattern: "…" is a gap of up to eight characters; a Latin phrase stands as whole words. */
 function phrasePattern(phrase: string): string {
