@@ -167,3 +167,26 @@ describe('a figure with nothing to say what it is', () => {
     expect(await ask('买家欠了10万美元')).toContain('80,000美元')
   })
 })
+
+describe('a corrected figure goes back to the question it corrects', () => {
+  it('after an eligibility answer, in several wordings', async () => {
+    for (const [first, fix, want] of [
+      ['我们2020年出口900万', '不对，看错表了，是600万美元', '符合统保条件'],
+      ['我们20年出口额790万美元', '唔好意思 财务话其实系820万美金', '不在这次统保'],
+      ['2020年出口额500万美元', '实际上是850万美元', '不在这次统保'],
+    ] as const) {
+      const a = await ask(first, fix)
+      expect(a, fix).toContain(want)
+      expect(a, fix).not.toContain('回复1或2')
+    }
+  })
+
+  it('after a payout estimate', async () => {
+    const a = await ask('买家欠了30万美元，能赔多少', '不对，是10万美元')
+    expect(a).toContain('80,000美元')
+  })
+
+  it('with no such answer before, the figure is still asked about', async () => {
+    expect(await ask('其实是500万美元')).toContain('回复1或2')
+  })
+})

@@ -16,6 +16,10 @@ const LOSS = /^2$|损失|欠|赔|货款|没付|不付|坏账|(?<![a-z])(?:loss|o
 const HAS_ROLE = /出口|外贸|营业额|销售额|营收|损失|欠|赔|货款|付|还了|限额|上限|封顶|保费|费率|资信|名单|经理|电话|报损|报案|保单|年|月|(?<![a-z])(?:exports?|turnover|revenue|loss|owe|paid|limit|premium|fee)(?![a-z])/
 const LEAD = /^(?:我们公司|我们|我司|公司|我|we|our)\s*/i
 const TAIL = /\s*(?:可以|能行|行不行|可不可以|怎么样|ok|okay)?\s*(?:吗|呢|吧|么)?[\s?？。.!！~]*$/i
+// "不对，看错表了，是", "其实系": the correction's words before the figure.
+const CORRECTING = /^.*?(?:是|系|为|is|was)\s*(?=[\d一二三四五六七八九十两几$])/i
+/** A follow-up leans on the last answer for this long (as the engine's topic). */
+const TOPIC_MS = 30 * 60 * 1000
 /** A figure said alone is a short message; a long one with a figure is something else. */
 const MAX_LENGTH = 24
 
@@ -30,6 +34,23 @@ export function createClarifyFigureSkill({ reader, eligibility, payout }: Clarif
   function as(ctx: TurnContext, said: string): TurnContext {
     const reading = reader.read(said, ctx.now)
     return { ...ctx, text: reading.text, norm: reading.norm, reading }
+  }
+
+  /** The figure as said, with its "大概" or "多" ("大概700万美金"), without the pronoun and the question around it. */
+  function figureAsSaid(ctx: TurnContext): string {
+    const m = ctx.reading.money[0]!
+    const said = ctx.text.replace(CORRECTING, '').replace(LEAD, '').replace(TAIL, '')
+    return said.includes(m.raw) && said.length <= m.raw.length + 6 ? said : m.raw
+  }
+
+  /**
+   * A correction or a "what if" right after the eligibility or payout answer ("不对，是600万美元", "其实系820万美金",
+   * "那如果是20万呢"): the figure is what that answer was about, so nothing needs asking.
+   */
+  function roleFromTopic(ctx: TurnContext): 'exports' | 'loss' | undefined {
+    const { topic, topicAt } = ctx.session.profile
+    if (topicAt === undefined || ctx.now - topicAt > TOPIC_MS || !(ctx.reading.correcting || ctx.reading.leaning)) return undefined
+    return topic === eligibility.key ? 'exports' : topic === payout.key ? 'loss' : undefined
   }
 
   async function answerAs(ctx: TurnContext, role: 'exports' | 'loss', raw: string): Promise<Reply[]> {
@@ -47,13 +68,14 @@ export function createClarifyFigureSkill({ reader, eligibility, payout }: Clarif
     flowVersion: VERSION,
     detect(ctx) {
       const money = ctx.reading.money
-      return money.length === 1 && ctx.norm.length <= MAX_LENGTH && !HAS_ROLE.test(ctx.norm) && !ctx.reading.place && ctx.reading.stated.length === 0
+      if (money.length !== 1 || HAS_ROLE.test(ctx.norm) || ctx.reading.place || ctx.reading.stated.length) return false
+      // "不对，看错表了，是600万美元" right after an eligibility or payout answer: the figure is that answer's.
+      return ctx.norm.length <= MAX_LENGTH || roleFromTopic(ctx) !== undefined
     },
     handle: function askWhatTheFigureIs(ctx) {
-      // The figure as said, with its "大概" or "多" ("大概700万美金"), without the pronoun and the question around it.
-      const m = ctx.reading.money[0]!
-      const said = ctx.text.replace(LEAD, '').replace(TAIL, '')
-      const raw = said.includes(m.raw) && said.length <= m.raw.length + 6 ? said : m.raw
+      const known = roleFromTopic(ctx)
+      if (known) return answerAs(ctx, known, figureAsSaid(ctx))
+      const raw = figureAsSaid(ctx)
       ctx.session.flow = { name: FLOW, v: VERSION, step: 'role', data: { raw }, startedAt: ctx.now }
       return [
         text(

@@ -137,6 +137,7 @@ export const wordingSchema = z.object({
     greeting: wordingPhrases,
     politeness: wordingPhrases,
     correction: wordingPhrases,
+    correctionInside: wordingPhrases,
     question: wordingPhrases,
     questionLead: wordingPhrases,
     leaning: wordingPhrases,

@@ -64,7 +64,7 @@ export function createActs(lex: Lexicon): Acts {
     answer,
     phatic: (clause) => politeness.test(clause.trim()),
     leaning: (norm) => lex.starts('leaning', norm) || leaningEnd.test(norm),
-    correcting: (norm) => lex.starts('correction', norm.replace(/^(?:[嗯啊哦噢呃]\s*[,，]?\s*)/, '')),
+    correcting: (norm) => lex.starts('correction', norm.replace(/^(?:[嗯啊哦噢呃]\s*[,，]?\s*)/, '')) || lex.has('correctionInside', norm),
     checking: (norm) => /[\d]{5,}|%|万|美元|年|月|个月/.test(norm) && lex.has('checking', norm),
     wantsPerson: (norm) => lex.has('person', norm) || lex.whole('personAlone', norm),
     withoutPerson: (norm) => norm.replace(person, ''),
@@ -78,7 +78,8 @@ export function createActs(lex: Lexicon): Acts {
       // "不是" alone denies; "不是，是600万美元" corrects.
       if (lex.whole('no', t)) return 'denial'
       if (lex.whole('yes', t)) return 'confirmation'
-      if (lex.starts('correction', t.replace(/^(?:[嗯啊哦噢呃]\s*[,，]?\s*)/, ''))) return 'correction'
+      // "不对，是600万美元" opens with it; "财务话其实系820万美金" says it inside.
+      if (lex.starts('correction', t.replace(/^(?:[嗯啊哦噢呃]\s*[,，]?\s*)/, '')) || lex.has('correctionInside', t)) return 'correction'
       const yn = answer(t, 'fact')
       if (yn !== undefined && t.length <= 8) return yn ? 'confirmation' : 'denial'
       if (lex.has('complaint', t)) return 'complaint'
