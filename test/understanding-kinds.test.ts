@@ -55,6 +55,9 @@ describe('references to the last answer', () => {
       expect(a, then).not.toContain(notWant)
     }
     expect(await ask('吕宇翔电话', '那另一位呢')).toContain('只有这一位')
+    // After a district answer: the managers it named.
+    expect(await ask('我们公司在观澜', '那另一位呢')).toContain('林石洁负责的区只有这一位')
+    expect(await ask('南山区客户经理是谁', '那另一位呢')).toContain('就是金悠、钟旭阳')
   })
 
   it('"那B呢" after two buyers is buyer B alone', async () => {

@@ -42,7 +42,8 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
     const rest = people.filter((p) => !last.includes(p.name) && groups.some((g) => g.districts.includes(p.districts[0]!)))
     if (rest.length) return persons(ctx, rest)
     const en = ctx.lang === 'en'
-    return [text(en ? `${last.join(', ')} is the only account manager for those districts.\n${source}` : `${last.join('、')}负责的区只有这一位客户经理。\n${source}`)]
+    if (last.length > 1) return [text(en ? `${last.join(' and ')} are all the account managers for those districts.\n${source}` : `这几个区的客户经理就是${last.join('、')}，没有别的了。\n${source}`)]
+    return [text(en ? `${last[0]} is the only account manager for those districts.\n${source}` : `${last[0]}负责的区只有这一位客户经理。\n${source}`)]
   }
 
   /** "Account manager for Bao'an District (宝安区): 吕宇翔, 13699865957" */
@@ -55,6 +56,8 @@ export function createManagerSkill({ knowledge, places }: { knowledge: Knowledge
   function answer(ctx: TurnContext, place: PlaceMatch) {
     delete ctx.session.flow
     ctx.session.profile.district = place.district
+    // "那另一位呢" after a district answer: the managers it named.
+    ctx.session.profile.people = people.filter((p) => p.districts.includes(place.district)).map((p) => p.name)
     if (ctx.lang === 'en') return [text(english(place.district, place.via === 'street' ? `${place.matched.replace(/\b[a-z]/g, (ch) => ch.toUpperCase())} is in ${places.english(place.district)}.\n` : ''))]
     const via = place.via === 'street' ? `${place.matched}属于${place.district}。\n` : ''
     return [text(`${via}${managerAnswer(knowledge, place.district, '线下领取保单、咨询统保业务都可以联系。')}`)]

@@ -27,14 +27,10 @@ export interface Acts {
   leaning(norm: string): boolean
   /** Starts by correcting what was said: "不对，是600万", "搞错了，我们其实在光明", "sorry, actually 7.5M". */
   correcting(norm: string): boolean
-  /** Asks to check a fact the user states: "报案是打88325713对吧？". */
-  checking(norm: string): boolean
   /** Asks for a person (转人工, talk to a human). */
   wantsPerson(norm: string): boolean
   /** The message without its request for a person (what else it says). */
   withoutPerson(norm: string): string
-  /** Asks for more of the last answer ("详细一点"). */
-  wantsDetail(norm: string): boolean
 }
 
 
@@ -65,10 +61,8 @@ export function createActs(lex: Lexicon): Acts {
     phatic: (clause) => politeness.test(clause.trim()),
     leaning: (norm) => lex.starts('leaning', norm) || leaningEnd.test(norm),
     correcting: (norm) => lex.starts('correction', norm.replace(/^(?:[嗯啊哦噢呃]\s*[,，]?\s*)/, '')) || lex.has('correctionInside', norm),
-    checking: (norm) => /[\d]{5,}|%|万|美元|年|月|个月/.test(norm) && lex.has('checking', norm),
     wantsPerson: (norm) => lex.has('person', norm) || lex.whole('personAlone', norm),
     withoutPerson: (norm) => norm.replace(person, ''),
-    wantsDetail: (norm) => lex.has('detail', norm),
     actOf(norm) {
       const t = norm.trim()
       if (!t) return 'statement'
