@@ -78,7 +78,7 @@ export function createBot({ knowledge, segmenter, store, logger, now, deliverNot
   // Several skills look for a place in the same message.
   const places: PlaceResolver = { ...resolver, resolve: memoize((t) => resolver.resolve(t), 500) }
   // The understanding stage: every message is read once into its act, clauses and typed facts.
-  const reader = createReader({ wording: knowledge.wording, places, knowledge })
+  const reader = createReader({ wording: knowledge.wording, places })
   const modelMode = model?.({ knowledge, kv: store.kv, logger, now, places })
   const unanswered = createUnansweredRecorder({ log: store.unanswered, kv: store.kv, logger, now })
   const qa = createPolicyQaSkill({ knowledge, analyzer, retriever, model: modelMode?.composer, unanswered })

@@ -20,7 +20,7 @@ function adviceBot() {
     skills: [createLossAdviceSkill({ knowledge }), createCoverageSkill({ knowledge, reportHint: '请第一时间报案：回复“报损”。' })],
     otherwise: { key: 'qa', detect: () => false, handle: () => [text('QA')] },
     logger: silentLogger,
-    reader: createReader({ wording: knowledge.wording, places, knowledge }),
+    reader: createReader({ wording: knowledge.wording, places }),
     observe: createFactsObserver({ knowledge, places }),
   })
   return { engine }

@@ -7,7 +7,7 @@ import { realKnowledge, testBot } from './helpers/bot.js'
 import { readdirSync, readFileSync } from 'node:fs'
 
 const { knowledge } = realKnowledge()
-const reader = createReader({ wording: knowledge.wording, knowledge })
+const reader = createReader({ wording: knowledge.wording })
 const read = (t: string) => reader.read(t, Date.UTC(2026, 11, 8))
 const { acts } = wordingOf(knowledge.wording)
 
@@ -94,7 +94,7 @@ describe('knowledge/wording.json', () => {
   it('is the data the bot reads: a new way of saying yes is a data change', async () => {
     const wording = structuredClone(knowledge.wording)
     wording.acts.yes.push('木有错')
-    const custom = createReader({ wording, knowledge })
+    const custom = createReader({ wording })
     expect(custom.read('木有错', Date.now()).answer).toBe(true)
     expect(read('木有错').answer).toBeUndefined()
     // The running bot reads with the knowledge's wording.

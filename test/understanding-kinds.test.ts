@@ -159,6 +159,19 @@ describe('a figure with nothing to say what it is', () => {
     expect(await e.say('出口额')).toContain('符合统保条件')
   })
 
+  it('a wrong reply is asked again, and a later "损失呢" never fails', async () => {
+    const c = chat(bot)
+    await c.say('800万')
+    expect(await c.say('3')).toContain('请回复1（2020年出口额）或2（损失金额）')
+    expect(await c.say('2')).toContain('150,000美元')
+    const d = chat(bot)
+    await d.say('800万')
+    await d.say('你好')
+    const a = await d.say('损失呢')
+    expect(a).not.toMatch(/系统出了点问题/)
+    expect(a).toContain('请告诉我金额')
+  })
+
   it('something else instead of the answer is answered as usual', async () => {
     const c = chat(bot)
     await c.say('10万')

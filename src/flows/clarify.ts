@@ -73,6 +73,10 @@ export function createClarifyFigureSkill({ reader, eligibility, payout }: Clarif
       return ctx.norm.length <= MAX_LENGTH || roleFromTopic(ctx) !== undefined
     },
     handle: function askWhatTheFigureIs(ctx) {
+      // Reached without a figure ("损失呢" leaning on this question after the user went elsewhere): ask for both.
+      if (!ctx.reading.money.length) {
+        return [text(ctx.lang === 'en' ? 'Please give the amount and say whether it is your 2020 exports or a loss.' : '请告诉我金额，并说明是2020年的出口额还是损失金额。')]
+      }
       const known = roleFromTopic(ctx)
       if (known) return answerAs(ctx, known, figureAsSaid(ctx))
       const raw = figureAsSaid(ctx)
@@ -94,6 +98,8 @@ export function createClarifyFigureSkill({ reader, eligibility, payout }: Clarif
       }
       if (EXPORTS.test(ctx.norm) && !LOSS.test(ctx.norm)) return answerAs(ctx, 'exports', raw)
       if (LOSS.test(ctx.norm) && !EXPORTS.test(ctx.norm)) return answerAs(ctx, 'loss', raw)
+      // Another number ("3"): not a menu pick here, the question again.
+      if (/^\d+$/.test(ctx.norm)) return [text(ctx.lang === 'en' ? 'Please reply 1 (2020 exports) or 2 (a loss).' : '请回复1（2020年出口额）或2（损失金额）。')]
       delete ctx.session.flow
       return undefined
     },

@@ -3,7 +3,6 @@ import { amountRoles, type AmountRole } from '../policy/losses.js'
 import { findMonths, type MonthRef } from '../policy/dates.js'
 import type { PlaceMatch, PlaceResolver } from '../policy/places.js'
 import { standardWording } from '../text/colloquial.js'
-import { memoize } from '../text/memo.js'
 import { normalize } from '../text/normalize.js'
 import { asksQuestion } from '../text/question.js'
 import { wordingOf, type Act, type Acts } from './acts.js'
@@ -11,7 +10,6 @@ import { splitClauses, respectively, type Clause } from './clauses.js'
 import type { Lexicon, WordingFile } from './lexicon.js'
 import { findStatedFacts, type StatedFact } from './stated.js'
 import { wantedBy, type Wanted } from './wants.js'
-import type { Knowledge } from '../knowledge/knowledge.js'
 
 /**
  * One reading of a message: normalised once, its dialogue act, its clauses (the parts to answer) and the facts it
@@ -70,7 +68,6 @@ export interface Reader {
 export interface ReaderDeps {
   wording: WordingFile
   places?: PlaceResolver
-  knowledge?: Knowledge
 }
 
 /** A part after a comma this short leans on the part before ("能赔多少，怎么算的"): it is not a question of its own. */
@@ -85,14 +82,14 @@ function twoQuestions(clause: Clause, acts: Acts): Clause[] {
   if (pieces.length < 2) return [clause]
   const out: Clause[] = []
   let pending: string[] = []
+  // Each piece asks or not, read once.
+  const asks = pieces.map((p) => acts.asks(standardWording(normalize(p))))
   for (const [i, piece] of pieces.entries()) {
     pending.push(piece)
-    const norm = standardWording(normalize(piece))
-    const last = i === pieces.length - 1
     // A piece that asks closes a part, unless the next piece is too short to ask alone.
     const next = pieces[i + 1]
-    const nextStands = next !== undefined && next.length >= OWN_QUESTION_MIN && acts.asks(standardWording(normalize(next)))
-    if (!last && acts.asks(norm) && nextStands) {
+    const nextStands = next !== undefined && next.length >= OWN_QUESTION_MIN && asks[i + 1]!
+    if (asks[i]! && nextStands) {
       out.push({ text: pending.join('，'), asked: true })
       pending = []
     }
@@ -108,9 +105,8 @@ export function readLc(lexicon: Lexicon, norm: string): boolean | undefined {
 }
 
 /** The understanding stage, built once per knowledge version. */
-export function createReader({ wording, places, knowledge }: ReaderDeps): Reader {
+export function createReader({ wording, places }: ReaderDeps): Reader {
   const { lexicon, acts } = wordingOf(wording)
-  const resolve = places ? memoize((norm: string) => places.resolve(norm), 500) : () => undefined
 
   function read(raw: string, now: number): Reading {
     const text = raw.trim()
@@ -165,13 +161,13 @@ export function createReader({ wording, places, knowledge }: ReaderDeps): Reader
         return (months ??= findMonths(norm, new Date(now)))
       },
       get place() {
-        return (place ??= { v: resolve(norm) }).v
+        return (place ??= { v: places?.resolve(norm) }).v
       },
       get lc() {
         return (lc ??= { v: readLc(lexicon, norm) }).v
       },
       get stated() {
-        return (stated ??= knowledge ? findStatedFacts(norm, acts) : [])
+        return (stated ??= findStatedFacts(norm, acts))
       },
     }
   }
